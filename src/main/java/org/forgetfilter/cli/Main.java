@@ -1,0 +1,40 @@
+package org.forgetfilter.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/forgetfilter}: parses the command line and delegates to one subcommand. */
+@Command(name = "forgetfilter", mixinStandardHelpOptions = true, version = "forgetfilter 0.1.0",
+        description = "Filters unsafe examples out of finetuning data by how fast a model forgets them "
+                + "(Zhao et al., ICML 2024), and finetunes GPT-2 and LLaMA models in Java.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("forgetfilter: " + ex.getMessage());
+            if (Boolean.getBoolean("forgetfilter.debug")) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
