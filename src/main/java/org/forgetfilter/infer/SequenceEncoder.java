@@ -1,0 +1,86 @@
+package org.forgetfilter.infer;
+
+import java.util.Arrays;
+import org.forgetfilter.tokenizer.Tokenizer;
+
+/**
+ * Turns rendered (prompt, response) text into token ids: BOS + prompt + response (+ EOS), cut to a maximum length.
+ * A response after a non-empty prompt is encoded as a continuation (no llama2.c dummy-prefix space); with an
+ * empty prompt the response starts the document. Too-long examples lose prompt tokens from the left first
+ * (the response is what is learned and scored), then response tokens from the right.
+ */
+public final class SequenceEncoder {
+    private final Tokenizer tokenizer;
+    private final int maxLength;
+    private final boolean appendEos;
+    private int truncated;
+
+    public SequenceEncoder(Tokenizer tokenizer, int maxLength, boolean appendEos) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max length must be at least 2 tokens, got " + maxLength);
+        }
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+        this.appendEos = appendEos && tokenizer.eosId() >= 0;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Prompt ids for generation: BOS + prompt, cut from the left to leave room for {@code reserve} new tokens. */
+    public int[] encodePrompt(String prompt, int reserve) {
+        int[] p = withBos(prompt.isEmpty() ? new int[0] : tokenizer.encode(prompt));
+        int room = Math.max(1, maxLength - reserve);
+        return p.length <= room ? p : keepBosAndTail(p, room);
+    }
+
+    public TokenizedExample encode(String prompt, String response) {
+        int[] p = withBos(prompt.isEmpty() ? new int[0] : tokenizer.encode(prompt));
+        int[] r = prompt.isEmpty() ? tokenizer.encode(response) : tokenizer.encodeContinuation(response);
+        if (appendEos) {
+            r = Arrays.copyOf(r, r.length + 1);
+            r[r.length - 1] = tokenizer.eosId();
+        }
+        if (p.length + r.length > maxLength) {
+            truncated++;
+            int keepPrompt = Math.max(1, maxLength - r.length);
+            p = keepBosAndTail(p, Math.min(p.length, keepPrompt));
+            if (p.length + r.length > maxLength) {
+                r = Arrays.copyOf(r, maxLength - p.length);
+            }
+        }
+        return new TokenizedExample(p, r);
+    }
+
+    /** How many examples were cut to fit the maximum length so far. */
+    public int truncatedCount() {
+        return truncated;
+    }
+
+    private int[] withBos(int[] ids) {
+        int bos = tokenizer.bosId();
+        if (bos < 0) {
+            if (ids.length == 0) {
+                // Without BOS an empty prompt has nothing to predict the first response token from.
+                int eos = tokenizer.eosId();
+                if (eos < 0) {
+                    throw new IllegalArgumentException("the tokenizer has neither BOS nor EOS; examples need a prompt");
+                }
+                return new int[] {eos};
+            }
+            return ids;
+        }
+        int[] out = new int[ids.length + 1];
+        out[0] = bos;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    private int[] keepBosAndTail(int[] p, int keep) {
+        int[] out = new int[keep];
+        out[0] = p[0];
+        System.arraycopy(p, p.length - (keep - 1), out, 1, keep - 1);
+        return out;
+    }
+}

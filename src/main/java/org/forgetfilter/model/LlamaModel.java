@@ -1,0 +1,150 @@
+package org.forgetfilter.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.forgetfilter.checkpoint.FloatTensor;
+
+/**
+ * The LLaMA architecture as Hugging Face's {@code modeling_llama.py} computes it: RMSNorm, rotary position
+ * embeddings in the rotate-half layout, grouped-query attention and a SwiGLU feed-forward block. Covers
+ * llama2.c's stories models (after their q/k rows are permuted on load), TinyLlama, SmolLM and Llama 2/3
+ * without rope scaling.
+ *
+ * <pre>
+ * x = embed(tokens)
+ * for each layer:  h = rms(x) ; x = x + o_proj(attn(rope(q_proj h), rope(k_proj h), v_proj h))
+ *                  h = rms(x) ; x = x + down_proj(silu(gate_proj h) * up_proj h)
+ * logits = rms(x) lm_head   (lm_head = embed_tokens^T when tied)
+ * </pre>
+ */
+public final class LlamaModel extends TransformerLm {
+    private final NDArray cosTable; // (maxPositions, headDim / 2)
+    private final NDArray sinTable;
+
+    LlamaModel(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
+        super(parent, config, checkpoint);
+        int half = config.headDim() / 2;
+        int maxPos = config.maxPositions();
+        float[] c = new float[maxPos * half];
+        float[] s = new float[maxPos * half];
+        for (int p = 0; p < maxPos; p++) {
+            for (int j = 0; j < half; j++) {
+                double freq = Math.pow(config.ropeTheta(), -2.0 * j / config.headDim());
+                c[p * half + j] = (float) Math.cos(p * freq);
+                s[p * half + j] = (float) Math.sin(p * freq);
+            }
+        }
+        cosTable = OwnedArrays.persistent(manager, c, new Shape(maxPos, half));
+        sinTable = OwnedArrays.persistent(manager, s, new Shape(maxPos, half));
+    }
+
+    static Map<String, long[]> shapes(ModelConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        long d = c.hiddenSize();
+        long kv = c.kvDim();
+        long ff = c.intermediateSize();
+        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", new long[] {d});
+            m.put(p + "self_attn.q_proj.weight", new long[] {d, d});
+            m.put(p + "self_attn.k_proj.weight", new long[] {kv, d});
+            m.put(p + "self_attn.v_proj.weight", new long[] {kv, d});
+            m.put(p + "self_attn.o_proj.weight", new long[] {d, d});
+            m.put(p + "post_attention_layernorm.weight", new long[] {d});
+            m.put(p + "mlp.gate_proj.weight", new long[] {ff, d});
+            m.put(p + "mlp.up_proj.weight", new long[] {ff, d});
+            m.put(p + "mlp.down_proj.weight", new long[] {d, ff});
+        }
+        m.put("model.norm.weight", new long[] {d});
+        if (!c.tieEmbeddings()) {
+            m.put("lm_head.weight", new long[] {c.vocabSize(), d});
+        }
+        return m;
+    }
+
+    @Override
+    protected boolean storedTransposed(String name) {
+        return name.endsWith("_proj.weight") || name.equals("lm_head.weight");
+    }
+
+    @Override
+    protected List<String> linearLayers() {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            for (String n : new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}) {
+                out.add(p + n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public NDArray hidden(NDArray tokens, NDArray positions, NDArray mask, KvCache cache) {
+        Shape ts = tokens.getShape();
+        long b = ts.get(0);
+        long t = ts.get(1);
+        int half = config.headDim() / 2;
+        NDArray pos = positions != null ? positions
+                : defaultPositions(tokens.getManager(), cache == null ? 0 : cache.length(), t);
+        long pb = pos.getShape().get(0);
+        NDArray cos = embed(pos, cosTable).reshape(pb, t, 1, half);
+        NDArray sin = embed(pos, sinTable).reshape(pb, t, 1, half);
+        // Folding 1/sqrt(headDim) into q saves one pass over the (T, Tk) score matrix.
+        NDArray scale = constant((float) (1.0 / Math.sqrt(config.headDim())));
+
+        NDArray attnMask = maskOrCausal(mask, tokens.getManager(), t, cache);
+        NDArray x = embed(tokens, weight("model.embed_tokens.weight"));
+        for (int l = 0; l < config.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            NDArray h = rmsNorm(x, weight(p + "input_layernorm.weight"));
+            NDArray q = rope(linear(h, p + "self_attn.q_proj").mul(scale), config.numHeads(), cos, sin);
+            NDArray k = rope(linear(h, p + "self_attn.k_proj"), config.numKvHeads(), cos, sin);
+            NDArray v = linear(h, p + "self_attn.v_proj");
+            x = x.add(linear(attention(q, k, v, attnMask, cache, l), p + "self_attn.o_proj"));
+            h = rmsNorm(x, weight(p + "post_attention_layernorm.weight"));
+            NDArray gate = linear(h, p + "mlp.gate_proj");
+            NDArray ff = gate.mul(Activation.sigmoid(gate)).mul(linear(h, p + "mlp.up_proj"));
+            x = x.add(linear(ff, p + "mlp.down_proj"));
+        }
+        return rmsNorm(x, weight("model.norm.weight"));
+    }
+
+    @Override
+    public NDArray logits(NDArray hidden) {
+        return config.tieEmbeddings()
+                ? hidden.matMul(weight("model.embed_tokens.weight").transpose())
+                : linear(hidden, "lm_head");
+    }
+
+    /** x / sqrt(mean(x^2) + eps) * w. */
+    private NDArray rmsNorm(NDArray x, NDArray w) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(constant(config.normEps())).sqrt();
+        return x.div(rms).mul(w);
+    }
+
+    /**
+     * Rotary embedding, rotate-half layout: the first and second halves of each head are the two coordinates
+     * of each rotated pair. x (B, T, heads * headDim); cos, sin (B or 1, T, 1, headDim / 2).
+     */
+    private NDArray rope(NDArray x, int heads, NDArray cos, NDArray sin) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        NDList halves = x.reshape(b, t, heads, config.headDim()).split(2, 3);
+        NDArray x1 = halves.get(0);
+        NDArray x2 = halves.get(1);
+        NDArray r1 = x1.mul(cos).sub(x2.mul(sin));
+        NDArray r2 = x2.mul(cos).add(x1.mul(sin));
+        return r1.concat(r2, 3).reshape(b, t, (long) heads * config.headDim());
+    }
+}

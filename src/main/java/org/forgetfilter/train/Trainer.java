@@ -1,0 +1,143 @@
+package org.forgetfilter.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.forgetfilter.infer.PaddedBatch;
+import org.forgetfilter.infer.TokenizedExample;
+import org.forgetfilter.io.Progress;
+import org.forgetfilter.model.OwnedArrays;
+import org.forgetfilter.model.TransformerLm;
+
+/**
+ * Finetunes a model on tokenized examples with AdamW: length-bucketed, shuffled batches, gradient accumulation,
+ * a learning-rate schedule, clipping, one NDScope per micro-batch so native memory stays flat. Everything runs on
+ * the calling thread (DJL's gradient recording is thread-local). Deterministic for a seed.
+ */
+public final class Trainer {
+    /** Examples sorted together by length before being cut into batches, in batches (a bucket). */
+    private static final int BUCKET_BATCHES = 32;
+    private final TransformerLm model;
+    private final TrainingConfig config;
+
+    public Trainer(TransformerLm model, TrainingConfig config) {
+        this.model = model;
+        this.config = config;
+    }
+
+    /**
+     * Trains and returns one record per optimizer step. {@code afterStep} runs after each optimizer step,
+     * outside gradient recording (it may score or save the model).
+     */
+    public List<StepRecord> train(List<TokenizedExample> data, Consumer<StepRecord> afterStep) {
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        Random rnd = new Random(config.seed());
+        int total = config.totalSteps(data.size());
+        LrSchedule schedule = new LrSchedule(config.schedule(), config.learningRate(), config.warmupSteps(), total);
+        List<StepRecord> log = new ArrayList<>();
+        model.enableGradients();
+        model.setTraining(true);
+        Progress progress = new Progress("train", total, "steps");
+        try (NDManager state = model.manager().newSubManager();
+             AdamW opt = new AdamW(state, model.trainableParameters(), config.weightDecay(), config.maxGradNorm())) {
+            int epoch = 0;
+            List<List<TokenizedExample>> batches = List.of();
+            int cursor = 0;
+            for (int step = 0; step < total; step++) {
+                long start = System.nanoTime();
+                List<List<TokenizedExample>> micro = new ArrayList<>();
+                for (int a = 0; a < config.gradAccumulation(); a++) {
+                    if (cursor >= batches.size()) {
+                        epoch++;
+                        batches = batches(data, rnd);
+                        cursor = 0;
+                    }
+                    micro.add(batches.get(cursor++));
+                }
+                int targets = 0;
+                for (List<TokenizedExample> b : micro) {
+                    targets += targetCount(b);
+                }
+                double loss = 0;
+                long tokens = 0;
+                for (List<TokenizedExample> b : micro) {
+                    try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+                        scope.suppressNotUsedWarning();
+                        PaddedBatch batch = new PaddedBatch(m, b, config.promptLoss());
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            // Sum over this micro-batch / tokens of the whole step = mean over the step's tokens.
+                            // (a libtorch-owned divisor: DJL's div(Number) would free it before backward)
+                            NDArray l = batch.targetLogProbs(model).sum().neg()
+                                    .div(OwnedArrays.scalar(m, (float) Math.max(1, targets)));
+                            loss += l.getFloat();
+                            gc.backward(l);
+                        }
+                        tokens += batch.realTokens();
+                    }
+                }
+                float lr = schedule.at(step);
+                float norm;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    norm = opt.step(lr);
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new ArithmeticException("loss became " + loss + " at step " + (step + 1));
+                }
+                StepRecord rec = new StepRecord(step + 1, epoch, loss, lr, norm, tokens, (System.nanoTime() - start) / 1e9);
+                log.add(rec);
+                progress.detail(String.format(Locale.ROOT, "loss %.4f", loss));
+                progress.advance(1);
+                if (afterStep != null) {
+                    model.setTraining(false);
+                    afterStep.accept(rec);
+                    model.setTraining(true);
+                }
+            }
+        } finally {
+            model.setTraining(false);
+            progress.finish();
+        }
+        return log;
+    }
+
+    private int targetCount(List<TokenizedExample> batch) {
+        int n = 0;
+        for (TokenizedExample e : batch) {
+            n += config.promptLoss() ? e.length() - 1 : e.response().length;
+        }
+        return n;
+    }
+
+    /**
+     * One epoch's batches: shuffle, sort each bucket of {@value #BUCKET_BATCHES} batches by length (little
+     * padding), cut into batches, shuffle the batch order.
+     */
+    private List<List<TokenizedExample>> batches(List<TokenizedExample> data, Random rnd) {
+        List<TokenizedExample> shuffled = new ArrayList<>(data);
+        Collections.shuffle(shuffled, rnd);
+        int bucket = config.batchSize() * BUCKET_BATCHES;
+        List<List<TokenizedExample>> out = new ArrayList<>();
+        for (int s = 0; s < shuffled.size(); s += bucket) {
+            List<TokenizedExample> chunk = new ArrayList<>(shuffled.subList(s, Math.min(shuffled.size(), s + bucket)));
+            chunk.sort(Comparator.comparingInt(TokenizedExample::length));
+            for (int b = 0; b < chunk.size(); b += config.batchSize()) {
+                out.add(chunk.subList(b, Math.min(chunk.size(), b + config.batchSize())));
+            }
+        }
+        Collections.shuffle(out, rnd);
+        return out;
+    }
+}
