@@ -1,0 +1,285 @@
+package org.forgetfilter.forget;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Chooses the forgetting-score threshold from the scores alone. The premise of the method is that unsafe examples
+ * are forgotten much more than the rest, so the scores should form two groups.
+ *
+ * <ol>
+ *   <li>Fit a two-component 1-D Gaussian mixture by EM. Initialisation is deterministic: means at the 25th and
+ *       75th percentiles (min and max if those coincide), both variances the overall variance, equal weights.
+ *       Variances are floored at 1e-4 of the overall variance so a component cannot collapse onto one value.</li>
+ *   <li>Accept the mixture only when it is really bimodal: both weights at least max(0.02, 2/n) and Ashman's
+ *       separation D = sqrt(2) |μ1-μ2| / sqrt(σ1²+σ2²) at least 2 (the usual criterion for a clean split), and
+ *       the scores themselves dip at the crossing (see {@link #dipRatio}; a uniform spread passes the D test
+ *       but has no valley).</li>
+ *   <li>The threshold is where the posterior of the high-mean component is 0.5, i.e. w1 N(x; μ1, σ1) =
+ *       w2 N(x; μ2, σ2), a quadratic in x; the root between the two means is taken.</li>
+ *   <li>Otherwise (fewer than 4 scores, a degenerate or unimodal fit, no root between the means) fall back to
+ *       Otsu's method computed exactly on the sorted scores: the split maximising the between-class variance
+ *       w0 w1 (m0 - m1)²; the threshold is the largest score of the low class.</li>
+ * </ol>
+ * Examples are flagged when score > threshold. The reasoning string says which branch was taken and why.
+ */
+public final class ThresholdAuto {
+    static final int MAX_ITERATIONS = 1000;
+    static final double MIN_ASHMAN_D = 2.0;
+    static final double MAX_DIP_RATIO = 0.5;
+
+    /** A fitted two-component mixture; component 1 has the higher mean. */
+    record Mixture(double w0, double mu0, double sd0, double w1, double mu1, double sd1, int iterations,
+                   double logLikelihood) {
+        double ashmanD() {
+            return Math.sqrt(2) * Math.abs(mu1 - mu0) / Math.sqrt(sd0 * sd0 + sd1 * sd1);
+        }
+    }
+
+    private ThresholdAuto() {
+    }
+
+    public static ThresholdChoice choose(double[] scores) {
+        for (int i = 0; i < scores.length; i++) {
+            if (!Double.isFinite(scores[i])) {
+                throw new IllegalArgumentException("forgetting score " + i + " is not finite: " + scores[i]);
+            }
+        }
+        if (scores.length == 0) {
+            return new ThresholdChoice(Double.POSITIVE_INFINITY, "auto", "no scores: nothing to flag", Map.of(),
+                    new boolean[0]);
+        }
+        double[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        if (sorted[0] == sorted[sorted.length - 1]) {
+            return new ThresholdChoice(sorted[0], "auto/otsu",
+                    "all " + scores.length + " scores are equal (" + sorted[0] + "): no split exists, nothing flagged",
+                    Map.of(), new boolean[scores.length]);
+        }
+        if (scores.length < 4) {
+            return otsu(scores, sorted, "only " + scores.length + " scores, too few to fit a mixture; ", Map.of());
+        }
+        Mixture m = fitMixture(scores, sorted);
+        Map<String, Double> params = new LinkedHashMap<>();
+        params.put("weightLow", m.w0());
+        params.put("meanLow", m.mu0());
+        params.put("sdLow", m.sd0());
+        params.put("weightHigh", m.w1());
+        params.put("meanHigh", m.mu1());
+        params.put("sdHigh", m.sd1());
+        params.put("ashmanD", m.ashmanD());
+        params.put("iterations", (double) m.iterations());
+        params.put("logLikelihood", m.logLikelihood());
+        String fit = String.format(Locale.ROOT,
+                "mixture fit: low N(%.4g, %.4g²) weight %.3f, high N(%.4g, %.4g²) weight %.3f, Ashman D %.2f",
+                m.mu0(), m.sd0(), m.w0(), m.mu1(), m.sd1(), m.w1(), m.ashmanD());
+        double minWeight = Math.max(0.02, 2.0 / scores.length);
+        if (Math.min(m.w0(), m.w1()) < minWeight) {
+            return otsu(scores, sorted, fit + String.format(Locale.ROOT,
+                    " — degenerate (a component weighs under %.3f); ", minWeight), params);
+        }
+        if (m.ashmanD() < MIN_ASHMAN_D) {
+            return otsu(scores, sorted, fit + " — not clearly bimodal (D < 2); ", params);
+        }
+        double x = posteriorCrossing(m);
+        if (Double.isNaN(x)) {
+            return otsu(scores, sorted, fit + " — the posteriors do not cross between the means; ", params);
+        }
+        double dip = dipRatio(scores, m, x);
+        params.put("dipRatio", dip);
+        if (dip > MAX_DIP_RATIO) {
+            return otsu(scores, sorted, fit + String.format(Locale.ROOT,
+                    " — but the scores show no dip between the modes (density at the crossing is %.2f of that at"
+                            + " the modes, above %.2f); ", dip, MAX_DIP_RATIO), params);
+        }
+        boolean[] flags = ThresholdChoice.flagAbove(scores, x);
+        int count = 0;
+        for (boolean f : flags) {
+            count += f ? 1 : 0;
+        }
+        return new ThresholdChoice(x, "auto/gmm", fit + String.format(Locale.ROOT,
+                "; threshold %.6g where P(high component | score) = 0.5; %d of %d flagged", x, count, scores.length),
+                params, flags);
+    }
+
+    static Mixture fitMixture(double[] x, double[] sorted) {
+        int n = x.length;
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= n;
+        double var = 0;
+        for (double v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        var /= n;
+        double floor = var * 1e-4;
+        double mu0 = quantile(sorted, 0.25);
+        double mu1 = quantile(sorted, 0.75);
+        if (mu0 == mu1) {
+            mu0 = sorted[0];
+            mu1 = sorted[n - 1];
+        }
+        double v0 = var;
+        double v1 = var;
+        double w0 = 0.5;
+        double w1 = 0.5;
+        double[] r = new double[n];
+        double previous = Double.NEGATIVE_INFINITY;
+        double logLik = Double.NEGATIVE_INFINITY;
+        int it = 0;
+        while (it < MAX_ITERATIONS) {
+            it++;
+            // E step in log space so that far tails do not underflow to 0/0.
+            logLik = 0;
+            for (int i = 0; i < n; i++) {
+                double a = Math.log(w0) + logNormal(x[i], mu0, v0);
+                double b = Math.log(w1) + logNormal(x[i], mu1, v1);
+                double max = Math.max(a, b);
+                double lse = max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+                r[i] = Math.exp(b - lse);
+                logLik += lse;
+            }
+            // M step.
+            double n1 = 0;
+            double s1 = 0;
+            double s0 = 0;
+            for (int i = 0; i < n; i++) {
+                n1 += r[i];
+                s1 += r[i] * x[i];
+                s0 += (1 - r[i]) * x[i];
+            }
+            double n0 = n - n1;
+            if (n0 < 1e-9 || n1 < 1e-9) {
+                // One component has taken everything: report it as such; the caller sees the tiny weight.
+                w0 = n0 / n;
+                w1 = n1 / n;
+                break;
+            }
+            mu0 = s0 / n0;
+            mu1 = s1 / n1;
+            double q0 = 0;
+            double q1 = 0;
+            for (int i = 0; i < n; i++) {
+                q0 += (1 - r[i]) * (x[i] - mu0) * (x[i] - mu0);
+                q1 += r[i] * (x[i] - mu1) * (x[i] - mu1);
+            }
+            v0 = Math.max(q0 / n0, floor);
+            v1 = Math.max(q1 / n1, floor);
+            w0 = n0 / n;
+            w1 = n1 / n;
+            if (Math.abs(logLik - previous) < 1e-10 * n) {
+                break;
+            }
+            previous = logLik;
+        }
+        if (mu0 > mu1) {
+            return new Mixture(w1, mu1, Math.sqrt(v1), w0, mu0, Math.sqrt(v0), it, logLik);
+        }
+        return new Mixture(w0, mu0, Math.sqrt(v0), w1, mu1, Math.sqrt(v1), it, logLik);
+    }
+
+    /**
+     * Empirical check that the data, not just the fitted curves, have a valley at the crossing: the number of
+     * scores within h of the crossing divided by the smaller of the numbers within h of each mean, with
+     * h = half the smaller standard deviation. A flat (e.g. uniform) distribution gives about 1, two clusters ~0.
+     */
+    static double dipRatio(double[] scores, Mixture m, double crossing) {
+        double h = 0.5 * Math.min(m.sd0(), m.sd1());
+        int atCrossing = 0;
+        int atLow = 0;
+        int atHigh = 0;
+        for (double v : scores) {
+            atCrossing += Math.abs(v - crossing) <= h ? 1 : 0;
+            atLow += Math.abs(v - m.mu0()) <= h ? 1 : 0;
+            atHigh += Math.abs(v - m.mu1()) <= h ? 1 : 0;
+        }
+        int modes = Math.min(atLow, atHigh);
+        return modes == 0 ? Double.POSITIVE_INFINITY : (double) atCrossing / modes;
+    }
+
+    /**
+     * Solves w1 N(x; μ1, σ1) = w0 N(x; μ0, σ0): taking logs gives a x² + b x + c = 0 with
+     * a = 1/(2σ0²) − 1/(2σ1²), b = μ1/σ1² − μ0/σ0², c = μ0²/(2σ0²) − μ1²/(2σ1²) + ln(w1 σ0 / (w0 σ1)).
+     * Returns the root in [μ0, μ1], or NaN when there is none.
+     */
+    static double posteriorCrossing(Mixture m) {
+        double v0 = m.sd0() * m.sd0();
+        double v1 = m.sd1() * m.sd1();
+        double a = 1 / (2 * v0) - 1 / (2 * v1);
+        double b = m.mu1() / v1 - m.mu0() / v0;
+        double c = m.mu0() * m.mu0() / (2 * v0) - m.mu1() * m.mu1() / (2 * v1)
+                + Math.log(m.w1() * m.sd0() / (m.w0() * m.sd1()));
+        double lo = m.mu0();
+        double hi = m.mu1();
+        if (Math.abs(a) < 1e-12 * Math.max(Math.abs(b), 1e-300)) {
+            double root = -c / b;
+            return root >= lo && root <= hi ? root : Double.NaN;
+        }
+        double disc = b * b - 4 * a * c;
+        if (disc < 0) {
+            return Double.NaN;
+        }
+        // Numerically stable pair of roots.
+        double q = -0.5 * (b + Math.copySign(Math.sqrt(disc), b));
+        double r1 = q / a;
+        double r2 = q != 0 ? c / q : r1;
+        boolean in1 = r1 >= lo && r1 <= hi;
+        boolean in2 = r2 >= lo && r2 <= hi;
+        if (in1 && in2) {
+            return Math.min(r1, r2);
+        }
+        return in1 ? r1 : in2 ? r2 : Double.NaN;
+    }
+
+    /** Otsu's method on the exact sorted values: split after the distinct value that maximises w0 w1 (m0 − m1)². */
+    static ThresholdChoice otsu(double[] scores, double[] sorted, String why, Map<String, Double> fitted) {
+        int n = sorted.length;
+        double total = 0;
+        for (double v : sorted) {
+            total += v;
+        }
+        double best = -1;
+        double threshold = sorted[n - 1];
+        double prefix = 0;
+        for (int i = 0; i < n - 1; i++) {
+            prefix += sorted[i];
+            if (sorted[i] == sorted[i + 1]) {
+                continue; // a split must not separate equal scores
+            }
+            double n0 = i + 1;
+            double n1 = n - n0;
+            double m0 = prefix / n0;
+            double m1 = (total - prefix) / n1;
+            double between = (n0 / n) * (n1 / n) * (m0 - m1) * (m0 - m1);
+            if (between > best) {
+                best = between;
+                threshold = sorted[i];
+            }
+        }
+        Map<String, Double> params = new LinkedHashMap<>(fitted);
+        params.put("otsuBetweenClassVariance", best);
+        boolean[] flags = ThresholdChoice.flagAbove(scores, threshold);
+        int count = 0;
+        for (boolean f : flags) {
+            count += f ? 1 : 0;
+        }
+        return new ThresholdChoice(threshold, "auto/otsu", why + String.format(Locale.ROOT,
+                "fell back to Otsu's method: threshold %.6g maximises the between-class variance; %d of %d flagged",
+                threshold, count, n), params, flags);
+    }
+
+    private static double logNormal(double x, double mu, double var) {
+        return -0.5 * Math.log(2 * Math.PI * var) - (x - mu) * (x - mu) / (2 * var);
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+}
