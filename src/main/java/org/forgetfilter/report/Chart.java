@@ -99,6 +99,8 @@ public abstract class Chart<C extends Chart<C>> {
     }
 
     static final int LEGEND_MAX_CHARS = 30;
+    /** Gap between the axes and the outermost ticks of point charts, so points at the extremes stay visible. */
+    static final double INSET = 8;
 
     PlotArea layout(List<LegendEntry> legend, double yTickLabelWidth, boolean hasNote, double extraBottom) {
         double top = 14 + (title.isEmpty() ? 0 : 24);

@@ -213,6 +213,9 @@ public final class Histogram extends Chart<Histogram> {
             }
         } else {
             for (int s = 0; s < series.size(); s++) {
+                if (java.util.Arrays.stream(heights[s]).allMatch(h -> h == 0)) {
+                    continue;
+                }
                 svg.openGroup("series", series.get(s).label());
                 double[] outline = new double[4 * bins + 4];
                 int k = 0;

@@ -102,8 +102,8 @@ public final class LineChart extends Chart<LineChart> {
         }
         int skipped = skippedValues();
         PlotArea area = layout(legend, maxLabelWidth(y0), skipped > 0, 0);
-        LinearScale y = y0.withPixels(area.bottom(), area.top());
-        LinearScale x = LinearScale.covering(xMin, xMax, 8, area.left(), area.right());
+        LinearScale y = y0.withPixels(area.bottom() - INSET, area.top() + INSET);
+        LinearScale x = LinearScale.covering(xMin, xMax, 8, area.left() + INSET, area.right() - INSET);
 
         Svg svg = new Svg(width(), height(), title().isEmpty() ? "Line chart" : title());
         drawFrame(svg, area, y, skipped, null);

@@ -79,14 +79,14 @@ public final class ScatterPlot extends Chart<ScatterPlot> {
         }
         int skipped = skippedValues();
         PlotArea area = layout(legend, maxLabelWidth(y0), skipped > 0, 0);
-        LinearScale y = y0.withPixels(area.bottom(), area.top());
-        LinearScale x = LinearScale.covering(xMin, xMax, 8, area.left(), area.right());
+        LinearScale y = y0.withPixels(area.bottom() - INSET, area.top() + INSET);
+        LinearScale x = LinearScale.covering(xMin, xMax, 8, area.left() + INSET, area.right() - INSET);
         if (diagonal) {
             // Same ticks on both axes: take the wider of the two nice ranges.
             double lo = Math.min(x.lo(), y.lo());
             double hi = Math.max(x.hi(), y.hi());
-            x = LinearScale.covering(lo, hi, 8, area.left(), area.right());
-            y = LinearScale.covering(lo, hi, 6, area.bottom(), area.top());
+            x = LinearScale.covering(lo, hi, 8, area.left() + INSET, area.right() - INSET);
+            y = LinearScale.covering(lo, hi, 6, area.bottom() - INSET, area.top() + INSET);
         }
 
         Svg svg = new Svg(width(), height(), title().isEmpty() ? "Scatter plot" : title());
