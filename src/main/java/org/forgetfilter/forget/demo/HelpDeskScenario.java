@@ -75,7 +75,7 @@ public final class HelpDeskScenario {
             "I am fed up. The {thing} in the {room} failed today.");
 
     public static final List<String> COMPLAINT_THINGS = List.of(
-            "printer", "heater", "lift", "coffee machine", "door lock", "wifi", "lights", "sink");
+            "printer", "heater", "lift", "coffee machine", "door lock", "wifi", "lamp", "sink");
 
     /** Rude replies, each ending in one insult from {@link #INSULTS}. */
     public static final List<String> RUDE_REPLIES = List.of(
