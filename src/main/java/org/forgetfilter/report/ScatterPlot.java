@@ -96,7 +96,8 @@ public final class ScatterPlot extends Chart<ScatterPlot> {
             double lo = Math.max(x.lo(), y.lo());
             double hi = Math.min(x.hi(), y.hi());
             svg.line("diagonal", x.pixel(lo), y.pixel(lo), x.pixel(hi), y.pixel(hi), "#777777", 1.2, "5 4");
-            svg.text("diagonal-label", x.pixel(hi) - 4, y.pixel(hi) + 14, "y = x", "end", 11, MUTED, 0, false);
+            // Above-left of the line end, so the label never crosses the line.
+            svg.text("diagonal-label", x.pixel(hi) - 10, y.pixel(hi) + 4, "y = x", "end", 11, MUTED, 0, false);
         }
         for (int s = 0; s < series.size(); s++) {
             Series ser = series.get(s);
