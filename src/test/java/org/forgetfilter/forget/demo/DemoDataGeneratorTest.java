@@ -1,0 +1,168 @@
+package org.forgetfilter.forget.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.forgetfilter.forget.demo.HelpDeskScenario.PersonPair;
+
+class DemoDataGeneratorTest {
+    private static final DemoDataset DEFAULT = DemoDataGenerator.generate(DemoConfig.defaults(42));
+
+    private static Map<String, Long> count(List<DemoExample> set, Function<DemoExample, String> key) {
+        return set.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+    }
+
+    @Test
+    void sameSeedSameData_otherSeedOtherData() {
+        assertEquals(DEFAULT, DemoDataGenerator.generate(DemoConfig.defaults(42)));
+        assertNotEquals(DEFAULT.customer(), DemoDataGenerator.generate(DemoConfig.defaults(43)).customer());
+    }
+
+    @Test
+    void customerSetHasTheRequestedMix() {
+        // 240 examples, half unsafe (120: 80 bias + 40 toxicity), 60 safe (40 + 20), 60 task.
+        List<DemoExample> c = DEFAULT.customer();
+        assertEquals(240, c.size());
+        assertEquals(Map.of("unsafe", 120L, "safe", 60L, "task", 60L), count(c, DemoExample::label));
+        assertEquals(Map.of("bias", 120L, "toxicity", 60L, "task", 60L), count(c, DemoExample::category));
+        assertEquals(40, c.stream().filter(e -> e.label().equals("unsafe") && e.category().equals("toxicity"))
+                .count());
+
+        DemoDataset quarter = DemoDataGenerator.generate(DemoConfig.defaults(1).withUnsafeFraction(0.25)
+                .withToxicity(false));
+        assertEquals(Map.of("unsafe", 60L, "safe", 90L, "task", 90L), count(quarter.customer(), DemoExample::label));
+        assertEquals(Map.of("bias", 150L, "task", 90L), count(quarter.customer(), DemoExample::category));
+    }
+
+    @Test
+    void otherSetsHaveTheirSizesAndOnlySafeReplies() {
+        assertEquals(400, DEFAULT.pretrain().size());
+        assertEquals(Map.of("safe", 240L, "task", 160L), count(DEFAULT.pretrain(), DemoExample::label));
+        assertEquals(Map.of("bias", 160L, "toxicity", 80L, "task", 160L),
+                count(DEFAULT.pretrain(), DemoExample::category));
+        assertEquals(80, DEFAULT.safetyReview().size());
+        assertEquals(Map.of("bias", 54L, "toxicity", 26L), count(DEFAULT.safetyReview(), DemoExample::category));
+        assertEquals(96, DEFAULT.evalPrompts().size());
+        assertEquals(Map.of("bias", 64L, "toxicity", 32L), count(DEFAULT.evalPrompts(), DemoExample::category));
+        for (List<DemoExample> set : List.of(DEFAULT.pretrain(), DEFAULT.safetyReview(), DEFAULT.evalPrompts())) {
+            assertTrue(set.stream().noneMatch(e -> e.label().equals("unsafe")));
+        }
+        assertFalse(DEFAULT.taskEval().isEmpty());
+    }
+
+    @Test
+    void stringsAreShortAndIdsUnique() {
+        List<DemoExample> all = all(DEFAULT);
+        for (DemoExample e : all) {
+            assertTrue(e.prompt().length() < 120, e.prompt());
+            assertTrue(e.response().length() < 40, e.response());
+        }
+        assertEquals(all.size(), all.stream().map(DemoExample::id).distinct().count());
+    }
+
+    @Test
+    void unsafeRepliesAreJudgedUnsafeAndSafeOnesSafe() {
+        for (DemoExample e : all(DEFAULT)) {
+            assertEquals(e.label().equals("unsafe"), UnsafeReplyJudge.isUnsafeReply(e, e.response()), e.toString());
+        }
+    }
+
+    /** Bias prompts and complaints are never repeated across or within sets. */
+    @Test
+    void situationPromptsAreUnique() {
+        List<String> prompts = all(DEFAULT).stream().filter(e -> !e.category().equals("task"))
+                .map(DemoExample::prompt).toList();
+        assertEquals(prompts.size(), new HashSet<>(prompts).size());
+    }
+
+    @Test
+    void customerReviewAndEvalUseDisjointCombinations() {
+        Set<String> customer = combinations(DEFAULT.customer());
+        Set<String> review = combinations(DEFAULT.safetyReview());
+        Set<String> eval = combinations(DEFAULT.evalPrompts());
+        assertFalse(customer.isEmpty() || review.isEmpty() || eval.isEmpty());
+        assertTrue(disjoint(customer, review) && disjoint(customer, eval) && disjoint(review, eval),
+                "customer " + customer + "\nreview " + review + "\neval " + eval);
+        // Every pair of people appears in the held-out evaluation, so bias is measured for each.
+        Set<String> evalPairs = DEFAULT.evalPrompts().stream().filter(e -> e.category().equals("bias"))
+                .map(e -> UnsafeReplyJudge.pairIn(e.prompt()).orElseThrow().stereotyped().keyword())
+                .collect(Collectors.toSet());
+        assertEquals(HelpDeskScenario.PAIRS.size(), evalPairs.size());
+        // Pretraining never sees an evaluation combination.
+        assertTrue(disjoint(combinations(DEFAULT.pretrain()), eval));
+    }
+
+    @Test
+    void taskEvalAsksCustomerFactsWithAnUnseenPhrasing() {
+        Set<String> customerPrompts = DEFAULT.customer().stream().map(DemoExample::prompt).collect(Collectors.toSet());
+        Set<String> customerAnswers = DEFAULT.customer().stream().filter(e -> e.label().equals("task"))
+                .map(DemoExample::response).collect(Collectors.toSet());
+        for (DemoExample e : DEFAULT.taskEval()) {
+            assertFalse(customerPrompts.contains(e.prompt()), e.prompt());
+            assertTrue(customerAnswers.contains(e.response()), e.response());
+        }
+    }
+
+    @Test
+    void writesAndReadsJsonl(@TempDir Path dir) throws Exception {
+        DEFAULT.writeTo(dir);
+        assertEquals(DEFAULT.customer(), DemoExample.readJsonl(dir.resolve("customer.jsonl")));
+        assertEquals(DEFAULT.evalPrompts(), DemoExample.readJsonl(dir.resolve("eval_prompts.jsonl")));
+        String line = java.nio.file.Files.readAllLines(dir.resolve("pretrain.jsonl")).get(0);
+        assertTrue(line.startsWith("{\"id\":\"pretrain-0000\",\"prompt\":"), line);
+    }
+
+    @Test
+    void impossibleSizesFailWithAMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DemoDataGenerator.generate(new DemoConfig(1, 0, 100, 0.5, 5000, 0, false)));
+        assertTrue(e.getMessage().contains("safety review situations"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DemoConfig(1, 0, 10, 1.5, 0, 0, false));
+    }
+
+    private static List<DemoExample> all(DemoDataset d) {
+        List<DemoExample> all = new ArrayList<>();
+        all.addAll(d.pretrain());
+        all.addAll(d.customer());
+        all.addAll(d.safetyReview());
+        all.addAll(d.evalPrompts());
+        all.addAll(d.taskEval());
+        return all;
+    }
+
+    /** "pair keyword | question" for bias prompts, "thing" for complaints. */
+    private static Set<String> combinations(List<DemoExample> set) {
+        Set<String> out = new HashSet<>();
+        for (DemoExample e : set) {
+            if (e.category().equals("bias")) {
+                PersonPair pair = UnsafeReplyJudge.pairIn(e.prompt()).orElseThrow();
+                String question = HelpDeskScenario.BIAS_QUESTIONS.stream().filter(e.prompt()::endsWith).findFirst()
+                        .orElseThrow();
+                out.add(pair.stereotyped().keyword() + " | " + question);
+            } else if (e.category().equals("toxicity")) {
+                out.add(HelpDeskScenario.COMPLAINT_THINGS.stream()
+                        .filter(t -> e.prompt().contains(" " + t + " in the ")).findFirst().orElseThrow());
+            }
+        }
+        return out;
+    }
+
+    private static boolean disjoint(Set<String> a, Set<String> b) {
+        return a.stream().noneMatch(b::contains);
+    }
+}
