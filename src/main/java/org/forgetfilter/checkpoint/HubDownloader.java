@@ -102,9 +102,13 @@ public final class HubDownloader {
         Path dir = folder(repo, revision);
         Files.createDirectories(dir);
         ObjectNode manifest = readManifest(dir);
+        if (isComplete(manifest, dir)) {
+            return dir; // an earlier run finished: no network at all
+        }
         manifest.put("repo", repo);
         manifest.put("revision", revision);
         manifest.put("endpoint", endpoint.toString());
+        manifest.put("complete", false);
         ObjectNode files = manifest.get("files") instanceof ObjectNode o ? o : manifest.putObject("files");
         fetch(repo, revision, "config.json", dir, files, true);
         fetch(repo, revision, "tokenizer.json", dir, files, true);
@@ -127,8 +131,23 @@ public final class HubDownloader {
         } else {
             fetch(repo, revision, HfModelDirectory.WEIGHTS_FILE, dir, files, true);
         }
+        manifest.put("complete", true);
         AtomicFile.writeString(dir.resolve(MANIFEST), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
         return dir;
+    }
+
+    /** True when the manifest says the download finished and every file it lists is still there. */
+    private static boolean isComplete(ObjectNode manifest, Path dir) {
+        if (!manifest.path("complete").asBoolean(false)) {
+            return false;
+        }
+        var names = manifest.path("files").fieldNames();
+        while (names.hasNext()) {
+            if (!Files.isRegularFile(dir.resolve(names.next()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ObjectNode readManifest(Path dir) throws IOException {
@@ -150,6 +169,9 @@ public final class HubDownloader {
             throws IOException {
         Path target = dir.resolve(file);
         if (Files.isRegularFile(target)) {
+            if (!manifest.has(file)) {
+                manifest.putObject(file).put("size", Files.size(target));
+            }
             return true;
         }
         URI uri = URI.create(endpoint + "/" + repo + "/resolve/" + revision + "/" + file);
