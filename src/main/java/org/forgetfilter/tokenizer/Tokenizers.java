@@ -1,8 +1,11 @@
 package org.forgetfilter.tokenizer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.forgetfilter.io.Json;
 
 /** Finds and loads the tokenizer of a model folder or a tokenizer file. */
 public final class Tokenizers {
@@ -10,19 +13,39 @@ public final class Tokenizers {
     }
 
     /**
-     * Loads a tokenizer from a file ({@code tokenizer.bin} of llama2.c, {@code tokenizer.json} of Hugging Face)
-     * or from a model folder that holds one.
+     * Loads a tokenizer from a file or from a model folder that holds one. Recognised, in this order for a
+     * folder: {@code tokenizer.json} (Hugging Face), {@code tokenizer.bin} (llama2.c), {@code tokenizer_byte.json}
+     * ({@link ByteTokenizer}). A {@code .json} file is a byte tokenizer when its "type" says so, otherwise a
+     * Hugging Face tokenizer; any other file is read as llama2.c's format.
      */
     public static Tokenizer load(Path path) throws IOException {
         if (Files.isDirectory(path)) {
-            Path llama2c = path.resolve(Llama2cTokenizer.FILE_NAME);
-            if (Files.isRegularFile(llama2c)) {
-                return Llama2cTokenizer.load(llama2c, -1);
+            if (Files.isRegularFile(path.resolve(HfTokenizer.FILE_NAME))) {
+                return HfTokenizer.load(path.resolve(HfTokenizer.FILE_NAME));
             }
-            throw new IOException(path + ": no tokenizer found (expected " + Llama2cTokenizer.FILE_NAME + ")");
+            if (Files.isRegularFile(path.resolve(Llama2cTokenizer.FILE_NAME))) {
+                return Llama2cTokenizer.load(path.resolve(Llama2cTokenizer.FILE_NAME), -1);
+            }
+            if (Files.isRegularFile(path.resolve(ByteTokenizer.FILE_NAME))) {
+                return ByteTokenizer.load(path.resolve(ByteTokenizer.FILE_NAME));
+            }
+            throw new NoSuchFileException(path.toString(), null, "no tokenizer found (expected "
+                    + HfTokenizer.FILE_NAME + ", " + Llama2cTokenizer.FILE_NAME + " or " + ByteTokenizer.FILE_NAME + ")");
         }
         if (!Files.isRegularFile(path)) {
-            throw new IOException(path + ": tokenizer file not found");
+            throw new NoSuchFileException(path.toString(), null, "tokenizer file not found");
+        }
+        if (path.getFileName().toString().endsWith(".json")) {
+            JsonNode n;
+            try {
+                n = Json.MAPPER.readTree(path.toFile());
+            } catch (IOException e) {
+                throw new IOException(path + ": not valid JSON: " + e.getMessage(), e);
+            }
+            if (n != null && ByteTokenizer.TYPE.equals(n.path("type").asText())) {
+                return ByteTokenizer.load(path);
+            }
+            return HfTokenizer.load(path);
         }
         return Llama2cTokenizer.load(path, -1);
     }
