@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 + "(Zhao et al., ICML 2024), and finetunes GPT-2 and LLaMA models in Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 
