@@ -3,10 +3,12 @@ package org.forgetfilter.data.build;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.forgetfilter.data.DataFormatException;
@@ -24,7 +26,7 @@ import org.forgetfilter.data.ExampleReader;
  */
 public final class Mixer {
     /** One source file and the label it provides. */
-    public record Source(Path file, String label) {
+    private record Source(Path file, String label) {
     }
 
     public Built mix(Path unsafe, Path safe, List<Path> tasks, int n, double unsafeRatio, long seed)
@@ -53,10 +55,10 @@ public final class Mixer {
                         + "two sources?); ids must be unique for filtering");
             }
         }
-        Collections.shuffle(mix, new java.util.Random(random.nextLong()));
+        Collections.shuffle(mix, new Random(random.nextLong()));
         notes.add(String.format(Locale.ROOT, "mix: %d examples, seed %d: %d unsafe, %d safe%s", mix.size(), seed,
-                counts[0], counts[1], tasks.isEmpty() ? "" : ", task " + java.util.Arrays.toString(
-                        java.util.Arrays.copyOfRange(counts, 2, counts.length))));
+                counts[0], counts[1], tasks.isEmpty() ? "" : ", task " + Arrays.toString(
+                        Arrays.copyOfRange(counts, 2, counts.length))));
         return new Built(mix, notes);
     }
 
