@@ -1,0 +1,142 @@
+package org.forgetfilter.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns an example into model input. The model sees {@code prompt + response} of the {@link Rendered} pair and
+ * the loss or score covers the response tokens; when a template puts a separator before the answer, the
+ * response string starts with it (" answer"), so tokenizers treat the answer as a continuation.
+ *
+ * <p>Built-ins:
+ * <ul>
+ * <li>{@code instruction} — the paper's {@code ###Instruction:\n<instruction>\n###Input:\n<input>\n### Response:}
+ *     followed by a space and the answer. instruction = the record's {@code instruction} field (kept in extra,
+ *     e.g. by Alpaca records and the builders), else {@link #DEFAULT_INSTRUCTION}; input = the record's
+ *     {@code input} field when it has an {@code instruction} and an {@code input}, else the prompt.</li>
+ * <li>{@code plain} — the paper's plain-text format {@code ### Response:<text>}: prompt = "### Response:" +
+ *     the example's prompt (empty for plain text; the first words when prompting a continuation), response =
+ *     the example's response, without separator.</li>
+ * <li>{@code raw} — prompt and response as they are.</li>
+ * </ul>
+ * A user template is a text file with one {@code {response}} placeholder, optionally preceded by one
+ * {@code {prompt}}; the text after {@code {response}} (e.g. an end marker) belongs to the response. One final
+ * line break at the end of the file is ignored, as editors add it.
+ */
+public final class PromptTemplate {
+    /** The instruction used when a record carries none. */
+    public static final String DEFAULT_INSTRUCTION = "Respond to the following input.";
+
+    /** The text the model sees before the response, and the response (with its leading separator, if any). */
+    public record Rendered(String prompt, String response) {
+        /** The whole model input. */
+        public String text() {
+            return prompt + response;
+        }
+    }
+
+    private enum Kind { INSTRUCTION, PLAIN, RAW, USER }
+
+    private final Kind kind;
+    private final String name;
+    private final String beforePrompt;
+    private final String betweenPromptAndResponse;
+    private final String afterResponse;
+    private final boolean hasPrompt;
+
+    private PromptTemplate(Kind kind, String name, String beforePrompt, String between, String after,
+                           boolean hasPrompt) {
+        this.kind = kind;
+        this.name = name;
+        this.beforePrompt = beforePrompt;
+        this.betweenPromptAndResponse = between;
+        this.afterResponse = after;
+        this.hasPrompt = hasPrompt;
+    }
+
+    public static PromptTemplate instruction() {
+        return new PromptTemplate(Kind.INSTRUCTION, "instruction", "", "", "", true);
+    }
+
+    public static PromptTemplate plain() {
+        return new PromptTemplate(Kind.PLAIN, "plain", "", "", "", true);
+    }
+
+    public static PromptTemplate raw() {
+        return new PromptTemplate(Kind.RAW, "raw", "", "", "", true);
+    }
+
+    /** A built-in by name ({@code instruction}, {@code plain}, {@code raw}), else a template file. */
+    public static PromptTemplate named(String nameOrFile) throws IOException {
+        return switch (nameOrFile) {
+            case "instruction" -> instruction();
+            case "plain" -> plain();
+            case "raw" -> raw();
+            default -> fromFile(Path.of(nameOrFile));
+        };
+    }
+
+    /** Reads a user template; see the class comment for its rules. */
+    public static PromptTemplate fromFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, "template file not found (built-in templates: instruction, "
+                    + "plain, raw)");
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.endsWith("\r\n")) {
+            text = text.substring(0, text.length() - 2);
+        } else if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return fromText(text, file.toString(), file);
+    }
+
+    /** A user template from its text. */
+    public static PromptTemplate fromText(String text, String name) throws DataFormatException {
+        return fromText(text, name, Path.of(name));
+    }
+
+    private static PromptTemplate fromText(String text, String name, Path where) throws DataFormatException {
+        int r = text.indexOf("{response}");
+        if (r < 0 || text.indexOf("{response}", r + 1) >= 0) {
+            throw new DataFormatException(where, 0, "a template needs exactly one {response} placeholder");
+        }
+        int p = text.indexOf("{prompt}");
+        if (p >= 0 && (text.indexOf("{prompt}", p + 1) >= 0 || p > r)) {
+            throw new DataFormatException(where, 0, "a template may hold one {prompt} placeholder, before {response}");
+        }
+        String after = text.substring(r + "{response}".length());
+        if (p < 0) {
+            return new PromptTemplate(Kind.USER, name, text.substring(0, r), "", after, false);
+        }
+        return new PromptTemplate(Kind.USER, name, text.substring(0, p), text.substring(p + "{prompt}".length(), r),
+                after, true);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Rendered render(Example e) {
+        return switch (kind) {
+            case INSTRUCTION -> {
+                String instruction = e.extraText("instruction");
+                String input = instruction != null && e.extraText("input") != null ? e.extraText("input")
+                        : e.prompt();
+                yield new Rendered("###Instruction:\n" + (instruction != null ? instruction : DEFAULT_INSTRUCTION)
+                        + "\n###Input:\n" + input + "\n### Response:", " " + e.response());
+            }
+            case PLAIN -> new Rendered("### Response:" + e.prompt(), e.response());
+            case RAW -> new Rendered(e.prompt(), e.response());
+            case USER -> new Rendered(beforePrompt + (hasPrompt ? e.prompt() + betweenPromptAndResponse : ""),
+                    e.response() + afterResponse);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "PromptTemplate[" + name + "]";
+    }
+}

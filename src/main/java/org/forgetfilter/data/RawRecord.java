@@ -1,0 +1,10 @@
+package org.forgetfilter.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One record as found in a file, before it is mapped onto an {@link Example}: its line, exact text, and either
+ * the parsed JSON or the reason it could not be parsed.
+ */
+record RawRecord(long line, String text, JsonNode node, String error) {
+}
