@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.forgetfilter.checkpoint.FloatTensor;
@@ -29,31 +28,6 @@ public final class Gpt2Model extends TransformerLm {
         super(parent, config, checkpoint);
     }
 
-    static Map<String, long[]> shapes(ModelConfig c) {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        long d = c.hiddenSize();
-        long ff = c.intermediateSize();
-        m.put("transformer.wte.weight", new long[] {c.vocabSize(), d});
-        m.put("transformer.wpe.weight", new long[] {c.maxPositions(), d});
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "transformer.h." + l + ".";
-            m.put(p + "ln_1.weight", new long[] {d});
-            m.put(p + "ln_1.bias", new long[] {d});
-            m.put(p + "attn.c_attn.weight", new long[] {d, 3 * d});
-            m.put(p + "attn.c_attn.bias", new long[] {3 * d});
-            m.put(p + "attn.c_proj.weight", new long[] {d, d});
-            m.put(p + "attn.c_proj.bias", new long[] {d});
-            m.put(p + "ln_2.weight", new long[] {d});
-            m.put(p + "ln_2.bias", new long[] {d});
-            m.put(p + "mlp.c_fc.weight", new long[] {d, ff});
-            m.put(p + "mlp.c_fc.bias", new long[] {ff});
-            m.put(p + "mlp.c_proj.weight", new long[] {ff, d});
-            m.put(p + "mlp.c_proj.bias", new long[] {d});
-        }
-        m.put("transformer.ln_f.weight", new long[] {d});
-        m.put("transformer.ln_f.bias", new long[] {d});
-        return m;
-    }
 
     @Override
     protected boolean storedTransposed(String name) {

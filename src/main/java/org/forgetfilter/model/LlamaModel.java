@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.forgetfilter.checkpoint.FloatTensor;
@@ -45,30 +44,6 @@ public final class LlamaModel extends TransformerLm {
         sinTable = OwnedArrays.persistent(manager, s, new Shape(maxPos, half));
     }
 
-    static Map<String, long[]> shapes(ModelConfig c) {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        long d = c.hiddenSize();
-        long kv = c.kvDim();
-        long ff = c.intermediateSize();
-        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            m.put(p + "input_layernorm.weight", new long[] {d});
-            m.put(p + "self_attn.q_proj.weight", new long[] {d, d});
-            m.put(p + "self_attn.k_proj.weight", new long[] {kv, d});
-            m.put(p + "self_attn.v_proj.weight", new long[] {kv, d});
-            m.put(p + "self_attn.o_proj.weight", new long[] {d, d});
-            m.put(p + "post_attention_layernorm.weight", new long[] {d});
-            m.put(p + "mlp.gate_proj.weight", new long[] {ff, d});
-            m.put(p + "mlp.up_proj.weight", new long[] {ff, d});
-            m.put(p + "mlp.down_proj.weight", new long[] {d, ff});
-        }
-        m.put("model.norm.weight", new long[] {d});
-        if (!c.tieEmbeddings()) {
-            m.put("lm_head.weight", new long[] {c.vocabSize(), d});
-        }
-        return m;
-    }
 
     @Override
     protected boolean storedTransposed(String name) {

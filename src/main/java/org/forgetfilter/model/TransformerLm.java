@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.forgetfilter.checkpoint.FloatTensor;
+import org.forgetfilter.checkpoint.WeightLayout;
 
 /**
  * A decoder-only transformer whose weights live in DJL NDArrays, keyed by their Hugging Face tensor names.
@@ -80,10 +81,7 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** Every tensor a checkpoint of this config must hold, with its HF-layout shape. */
     public static Map<String, long[]> expectedShapes(ModelConfig config) {
-        return switch (config.architecture()) {
-            case LLAMA -> LlamaModel.shapes(config);
-            case GPT2 -> Gpt2Model.shapes(config);
-        };
+        return WeightLayout.expectedShapes(config);
     }
 
     /** True for tensors whose HF layout is (out, in) and which are held transposed as (in, out). */
