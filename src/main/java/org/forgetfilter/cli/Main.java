@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ConvertCommand.class,
                 DataCommand.class,
+                FilterCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
 
