@@ -84,6 +84,9 @@ public final class FilterCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--fresh", description = "start over instead of resuming finished stages")
     boolean fresh;
+    @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
+            + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json")
+    int compareReleased;
 
     @Override
     public Integer call() throws Exception {
@@ -94,14 +97,14 @@ public final class FilterCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterConfig cfg = config(m0, method);
-            FilterResult r = new ForgetFilter(cfg, out).run(m0, records, review, fresh);
+            FilterResult r = new ForgetFilter(cfg, out).compareReleasedScoring(compareReleased).run(m0, records, review, fresh);
             System.err.printf("forgetfilter: removed %d of %d examples (%s); outputs in %s%n", r.removedCount(),
                     records.size(), r.threshold().reasoning(), out);
         }
         return 0;
     }
 
-    FilterConfig config(LanguageModel m0, ThresholdMethod method) {
+    FilterConfig config(LanguageModel m0, ThresholdMethod method) throws java.io.IOException {
         TrainingConfig s1 = new TrainingConfig(epochs, maxSteps, batchSize, gradAccum, lr, 0f,
                 LrSchedule.Kind.CONSTANT, 0, 1.0f, promptLoss, seed);
         TrainingConfig safety = new TrainingConfig(1, safetySteps, batchSize, 1, safetyLr, 0f,
@@ -109,15 +112,7 @@ public final class FilterCommand implements Callable<Integer> {
         LoraConfig lora = loraRank > 0 ? new LoraConfig(loraRank, loraAlpha, loraDropout,
                 loraTargets != null ? loraTargets : defaultTargets(m0)) : null;
         return new FilterConfig(s1, safety, safetySteps, scoreAt == null ? List.of() : scoreAt, ScoreType.parse(score),
-                method, lora, !noRetrain, template(), maxLength, scoreBatch, maxNewTokens, seed);
-    }
-
-    private org.forgetfilter.data.PromptTemplate template() {
-        try {
-            return input.template();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                method, lora, !noRetrain, input.template(), maxLength, scoreBatch, maxNewTokens, seed);
     }
 
     static List<String> defaultTargets(LanguageModel m) {

@@ -22,6 +22,8 @@ public final class ExampleScorer {
     private final int batchSize;
     private final int maxNewTokens;
     private long generatedTokens;
+    private double loglikSeconds;
+    private double rougeSeconds;
 
     public ExampleScorer(ScoreType type, int batchSize, int maxNewTokens) {
         this.type = type;
@@ -39,12 +41,15 @@ public final class ExampleScorer {
         double[] loglik = null;
         double[] rouge = null;
         if (type.needsLoglik()) {
+            long t = System.nanoTime();
             Progress p = new Progress(stage + " loglik", examples.size(), "examples");
             List<ResponseScore> s = new LogLikelihoodScorer(lm.model(), batchSize).score(examples, p);
             p.finish();
             loglik = s.stream().mapToDouble(ResponseScore::loglikMean).toArray();
+            loglikSeconds = (System.nanoTime() - t) / 1e9;
         }
         if (type.needsRouge()) {
+            long t = System.nanoTime();
             Progress p = new Progress(stage + " rouge1", prompts.size(), "examples");
             GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), batchSize);
             List<GreedyGenerator.Generation> out = gen.generate(prompts, maxNewTokens, List.of("\n"), p);
@@ -54,8 +59,32 @@ public final class ExampleScorer {
             for (int i = 0; i < rouge.length; i++) {
                 rouge[i] = ROUGE.fmeasure(references.get(i), RougeOne.cleanCompletion(out.get(i).text()));
             }
+            rougeSeconds = (System.nanoTime() - t) / 1e9;
         }
         return new ExampleScores(loglik, rouge);
+    }
+
+    /** Wall time of the last log-likelihood pass. */
+    public double loglikSeconds() {
+        return loglikSeconds;
+    }
+
+    /** Wall time of the last ROUGE pass (generation included). */
+    public double rougeSeconds() {
+        return rougeSeconds;
+    }
+
+    /**
+     * Times the released code's way of getting a completion for the first {@code n} prompts: batch 1, up to 500 new
+     * tokens (capped by the model's context), no stop at the first newline; only the first line is used afterwards.
+     * Returns the seconds per example.
+     */
+    public static double releasedWaySecondsPerExample(LanguageModel lm, List<int[]> prompts, int n) {
+        int k = Math.min(n, prompts.size());
+        GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1);
+        long t = System.nanoTime();
+        gen.generate(prompts.subList(0, k), 500, List.of(), null);
+        return (System.nanoTime() - t) / 1e9 / k;
     }
 
     /** Tokens decoded for ROUGE so far. */

@@ -41,7 +41,18 @@ public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int s
         }
     }
 
-    /** A stable text of the settings, for cache keys and provenance. */
+    /** The settings that make M1 (and the retrained model): cache key of the finetune stages. */
+    public String finetuneKey() {
+        return "finetune=" + finetune + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength
+                + ";seed=" + seed;
+    }
+
+    /** The settings that decide the scores of a model, on top of {@link #finetuneKey()}. */
+    public String scoringKey() {
+        return finetuneKey() + ";score=" + score + ";maxNew=" + maxNewTokens;
+    }
+
+    /** A stable text of all the settings, for provenance. */
     public String describe() {
         return "finetune=" + finetune + ";safety=" + safety + ";t=" + safetySteps + ";scoreAt=" + scoreAt + ";score=" + score
                 + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength + ";maxNew=" + maxNewTokens

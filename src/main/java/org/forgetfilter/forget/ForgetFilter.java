@@ -46,6 +46,7 @@ public final class ForgetFilter {
     private final FilterConfig cfg;
     private final Path out;
     private final SafetyStepObserver observer;
+    private int releasedComparison;
 
     /** Called after every optimizer step of the trial safety finetune (tests use it to simulate a crash). */
     @FunctionalInterface
@@ -55,6 +56,15 @@ public final class ForgetFilter {
 
     public ForgetFilter(FilterConfig cfg, Path outDir) {
         this(cfg, outDir, step -> { });
+    }
+
+    /**
+     * Also times the released code's scoring (batch 1, 500 new tokens) on {@code n} examples under M1, so that
+     * summary.json compares it with this run's scoring (scoring_benchmark).
+     */
+    public ForgetFilter compareReleasedScoring(int n) {
+        this.releasedComparison = n;
+        return this;
     }
 
     public ForgetFilter(FilterConfig cfg, Path outDir, SafetyStepObserver observer) {
@@ -92,9 +102,10 @@ public final class ForgetFilter {
 
         String dataKey = hashRaw(data);
         String modelKey = Sha256.ofText(m0.source() + "|" + base.config());
-        String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.describe());
-        String key2 = Sha256.ofText("scores|" + key1);
-        String key3 = Sha256.ofText("safety|" + key1 + "|" + hashRaw(safe));
+        String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.finetuneKey());
+        String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey());
+        String key3 = Sha256.ofText("safety|" + key2 + "|" + hashRaw(safe) + "|" + cfg.safety() + "|" + cfg.safetySteps()
+                + "|" + cfg.scoreAt());
         Map<String, Double> stageSeconds = new LinkedHashMap<>();
         Map<String, Boolean> stageCached = new LinkedHashMap<>();
         ObjectNode trainStats = Json.MAPPER.createObjectNode();
@@ -126,13 +137,29 @@ public final class ForgetFilter {
             if (s2 == null) {
                 long t = System.nanoTime();
                 m1Scores = scorer.score(m1, customer.tokens(), customer.prompts(), customer.references(), "score M1");
-                store.save("scores_m1", key2, seconds(t), scoresJson(m1Scores));
+                ObjectNode rec = scoresJson(m1Scores);
+                rec.put("loglik_seconds", scorer.loglikSeconds());
+                rec.put("rouge1_seconds", scorer.rougeSeconds());
+                store.save("scores_m1", key2, seconds(t), rec);
                 stageCached.put("scores_m1", false);
             } else {
                 m1Scores = scoresFrom(s2);
                 stageCached.put("scores_m1", true);
             }
             stageSeconds.put("scores_m1", storedSeconds(store, "scores_m1"));
+            ObjectNode scoringBench = Json.MAPPER.createObjectNode();
+            ObjectNode s2rec = store.load("scores_m1", key2);
+            scoringBench.put("examples", data.size());
+            scoringBench.put("loglik_seconds", s2rec.path("loglik_seconds").asDouble());
+            scoringBench.put("rouge1_seconds", s2rec.path("rouge1_seconds").asDouble());
+            scoringBench.put("finetune_epoch_seconds", s1.path("seconds_per_epoch").asDouble());
+            if (releasedComparison > 0) {
+                double perExample = ExampleScorer.releasedWaySecondsPerExample(m1, customer.prompts(), releasedComparison);
+                scoringBench.put("released_way_examples_timed", Math.min(releasedComparison, data.size()));
+                scoringBench.put("released_way_seconds_per_example", perExample);
+                scoringBench.put("released_way_seconds_extrapolated", perExample * data.size());
+            }
+            trainStats.set("scoring_benchmark", scoringBench);
 
             // Stage 3: the trial safety finetune, scored along the way.
             ObjectNode s3 = store.load("safety", key3);
@@ -187,7 +214,7 @@ public final class ForgetFilter {
                         keptIds.append(data.get(i).id()).append('\n');
                     }
                 }
-                String key6 = Sha256.ofText("retrain|" + modelKey + "|" + dataKey + "|" + keptIds + cfg.describe());
+                String key6 = Sha256.ofText("retrain|" + modelKey + "|" + dataKey + "|" + keptIds + cfg.finetuneKey());
                 ObjectNode s6 = store.load("retrain", key6);
                 if (s6 == null || !Files.isDirectory(delivered)) {
                     if (kept.isEmpty()) {
@@ -263,6 +290,9 @@ public final class ForgetFilter {
         n.put("tokens_per_second", secs > 0 ? tokens / secs : 0);
         n.put("first_loss", log.isEmpty() ? Double.NaN : log.get(0).loss());
         n.put("final_loss", log.isEmpty() ? Double.NaN : log.get(log.size() - 1).loss());
+        int epochs = log.isEmpty() ? 0 : log.get(log.size() - 1).epoch();
+        n.put("epochs", epochs);
+        n.put("seconds_per_epoch", epochs > 0 ? secs / epochs : Double.NaN);
         return n;
     }
 

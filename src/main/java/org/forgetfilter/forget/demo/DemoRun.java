@@ -49,7 +49,7 @@ public final class DemoRun {
     }
 
     public Outcome run(Path out, String modelRef, long seed) throws IOException {
-        DemoDataset ds = DemoDataGenerator.generate(DemoConfig.defaults(seed));
+        DemoDataset ds = DemoDataGenerator.generate(DemoConfig.defaults(seed).withToxicity(false));
         Path dataDir = out.resolve("data");
         ds.writeTo(dataDir);
         AtomicFile.writeString(dataDir.resolve("template.txt"), TEMPLATE + "\n");
@@ -73,10 +73,10 @@ public final class DemoRun {
 
     /** The demo's filter settings: measured to separate the hidden unsafe replies on this data (see README). */
     static FilterConfig config(PromptTemplate template, long seed) {
-        TrainingConfig s1 = new TrainingConfig(6, 0, 16, 1, 2e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, seed);
-        TrainingConfig safety = new TrainingConfig(1, 30, 16, 1, 2e-4f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false,
+        TrainingConfig s1 = new TrainingConfig(8, 0, 16, 1, 2e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, seed);
+        TrainingConfig safety = new TrainingConfig(1, 15, 16, 1, 2e-4f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false,
                 seed + 1);
-        return new FilterConfig(s1, safety, 30, List.of(10, 20), ScoreType.LOGLIK, new ThresholdMethod.Auto(), null,
+        return new FilterConfig(s1, safety, 15, List.of(5, 10), ScoreType.LOGLIK, new ThresholdMethod.Auto(), null,
                 true, template, 192, 64, MAX_REPLY_TOKENS, seed);
     }
 
@@ -87,7 +87,7 @@ public final class DemoRun {
     private static Path baseModel(Path out, Path dataDir, PromptTemplate template, long seed) throws IOException {
         Path dir = out.resolve("base-model");
         StageStore store = new StageStore(out.resolve("stages-base"));
-        String key = "byte-llama-v1|" + seed;
+        String key = "byte-llama-v2|" + seed;
         if (store.load("base", key) != null && Files.isRegularFile(dir.resolve(HfModelDirectory.WEIGHTS_FILE))) {
             return dir;
         }
@@ -102,7 +102,7 @@ public final class DemoRun {
             PromptTemplate.Rendered rd = template.render(e);
             tokens.add(enc.encode(rd.prompt(), rd.response()));
         }
-        TrainingConfig tc = new TrainingConfig(30, 0, 16, 1, 3e-3f, 0.01f, LrSchedule.Kind.COSINE, 20, 1f, true, seed);
+        TrainingConfig tc = new TrainingConfig(15, 0, 32, 1, 3e-3f, 0.01f, LrSchedule.Kind.COSINE, 10, 1f, true, seed);
         try (NDManager manager = NDManager.newBaseManager();
              TransformerLm model = TransformerLm.create(manager, cfg, TransformerLm.randomWeights(cfg, seed))) {
             var log = new Trainer(model, tc).train(tokens, null);
