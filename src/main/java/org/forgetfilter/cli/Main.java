@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ConvertCommand.class,
                 DataCommand.class,
+                BenchCommand.class,
+                GenerateCommand.class,
+                FinetuneCommand.class,
+                ScoreCommand.class,
         })
 public final class Main implements Runnable {
 
