@@ -96,7 +96,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "shuffling, LoRA init and dropout (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--dtype", defaultValue = "f32", description = "dtype of the saved full model: f32, bf16 or f16; "
+    @Option(names = "--dtype", defaultValue = "f32", description = "dtype of the saved full model: f32, bf16 or f16 (LoRA adapters are saved in f32); "
             + "training runs in f32 (default: ${DEFAULT-VALUE})")
     String dtype;
 
