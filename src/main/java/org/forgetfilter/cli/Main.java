@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
                 DataCommand.class,
                 FilterCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
+                GenerateCommand.class,
+                FinetuneCommand.class,
+                ScoreCommand.class,
         })
 public final class Main implements Runnable {
 
