@@ -23,14 +23,13 @@ import org.forgetfilter.forget.ThresholdMethod;
 import org.forgetfilter.infer.GreedyGenerator;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.infer.SequenceEncoder;
-import org.forgetfilter.infer.TokenizedExample;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.model.TransformerLm;
 import org.forgetfilter.tokenizer.ByteTokenizer;
 import org.forgetfilter.train.LrSchedule;
-import org.forgetfilter.train.Trainer;
+import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.TrainingConfig;
 
 /**
@@ -95,20 +94,12 @@ public final class DemoRun {
         ModelConfig cfg = ModelConfig.llama(ByteTokenizer.VOCAB_SIZE, 96, 256, 4, 4, 2, 256, true,
                 ByteTokenizer.BOS, ByteTokenizer.EOS);
         List<Example> pretrain = ExampleReader.readAll(dataDir.resolve("pretrain.jsonl"), null, false);
-        ByteTokenizer tok = new ByteTokenizer();
-        SequenceEncoder enc = new SequenceEncoder(tok, cfg.maxPositions(), true);
-        List<TokenizedExample> tokens = new ArrayList<>();
-        for (Example e : pretrain) {
-            PromptTemplate.Rendered rd = template.render(e);
-            tokens.add(enc.encode(rd.prompt(), rd.response()));
-        }
         TrainingConfig tc = new TrainingConfig(15, 0, 32, 1, 3e-3f, 0.01f, LrSchedule.Kind.COSINE, 10, 1f, true, seed);
         try (NDManager manager = NDManager.newBaseManager();
-             TransformerLm model = TransformerLm.create(manager, cfg, TransformerLm.randomWeights(cfg, seed))) {
-            var log = new Trainer(model, tc).train(tokens, null);
-            LanguageModel lm = new LanguageModel(model, tok, "forgetfilter demo base model");
-            lm.save(dir, SafetensorsDtype.F32, Map.of("made_by", ForgetFilter.VERSION + " demo",
-                    "pretrain_examples", pretrain.size(), "final_loss", log.get(log.size() - 1).loss()));
+             LanguageModel lm = new LanguageModel(TransformerLm.create(manager, cfg, TransformerLm.randomWeights(cfg, seed)),
+                     new ByteTokenizer(), "forgetfilter demo base model (random init)")) {
+            new FinetuneRun(lm, new FinetuneRun.Settings(tc, null, template, cfg.maxPositions(), SafetensorsDtype.F32))
+                    .run(pretrain, dir, Map.of("made_by", ForgetFilter.VERSION + " demo"));
         }
         var rec = Json.MAPPER.createObjectNode();
         rec.put("examples", pretrain.size());
