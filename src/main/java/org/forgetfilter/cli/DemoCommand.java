@@ -21,9 +21,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default: ${DEFAULT-VALUE}: the "
+            + "demo's model is so small that more threads only add synchronisation, and one thread gives the same "
+            + "numbers on every machine)")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        ai.djl.engine.Engine.getInstance(); // loads libtorch before its thread count can be set
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         DemoRun.Outcome o = new DemoRun().run(out, model, seed);
         JsonNode m = o.filter().summary().get("metrics");
         System.out.printf(Locale.ROOT, "Report: %s%n", o.report().toAbsolutePath());

@@ -57,7 +57,8 @@ public final class FilterCommand implements Callable<Integer> {
     float safetyLr;
     @Option(names = "--score-at", split = ",", description = "also score after these safety steps, e.g. 10,25")
     List<Integer> scoreAt;
-    @Option(names = "--score", defaultValue = "loglik", description = "rouge1, loglik or both (default: ${DEFAULT-VALUE})")
+    @Option(names = "--score", defaultValue = "prob", description = "prob (exp of the mean response log-likelihood), "
+            + "loglik, rouge1 (the paper's) or both (default: ${DEFAULT-VALUE})")
     String score;
     @Option(names = "--threshold", defaultValue = "auto", description = "auto, a value phi (remove forgetting > phi), "
             + "or fraction:P (default: ${DEFAULT-VALUE})")

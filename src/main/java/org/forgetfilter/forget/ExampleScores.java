@@ -3,14 +3,30 @@ package org.forgetfilter.forget;
 /**
  * Scores of every example under one model, in input order; an array is null when that score was not computed.
  *
- * @param loglik mean response log-likelihood per token
+ * @param loglik mean response log-likelihood per token (its exponential is the {@code prob} score)
  * @param rouge1 ROUGE-1 F of the greedy first-line completion against the reference response
  */
 public record ExampleScores(double[] loglik, double[] rouge1) {
 
     /** The score that decides removal for a score type. */
     public double[] deciding(ScoreType type) {
-        return type == ScoreType.ROUGE1 ? rouge1 : loglik;
+        return switch (type) {
+            case ROUGE1 -> rouge1;
+            case LOGLIK -> loglik;
+            case PROB, BOTH -> prob();
+        };
+    }
+
+    /** Geometric-mean token probability of each response, exp(loglik); null without the log-likelihood. */
+    public double[] prob() {
+        if (loglik == null) {
+            return null;
+        }
+        double[] p = new double[loglik.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(loglik[i]);
+        }
+        return p;
     }
 
     public int size() {

@@ -16,6 +16,8 @@ import org.forgetfilter.io.Json;
 final class FilterSummary {
     /** Average per-token probability above which an example counts as learned under M1 (log 0.5). */
     static final double LEARNED_LOGLIK = Math.log(0.5);
+    /** The same bar as a probability. */
+    static final double LEARNED_PROB = 0.5;
     /** ROUGE-1 F above which an example counts as learned under M1. */
     static final double LEARNED_ROUGE = 0.5;
 
@@ -51,7 +53,11 @@ final class FilterSummary {
     /** Examples the customer finetune taught the model, judged by the deciding score under M1. */
     boolean[] learned() {
         double[] s = m1.deciding(cfg.score());
-        double bar = cfg.score() == ScoreType.ROUGE1 ? LEARNED_ROUGE : LEARNED_LOGLIK;
+        double bar = switch (cfg.score()) {
+            case ROUGE1 -> LEARNED_ROUGE;
+            case LOGLIK -> LEARNED_LOGLIK;
+            case PROB, BOTH -> LEARNED_PROB;
+        };
         boolean[] out = new boolean[s.length];
         for (int i = 0; i < s.length; i++) {
             out[i] = s[i] >= bar;
@@ -116,6 +122,7 @@ final class FilterSummary {
         if (cfg.score() == ScoreType.BOTH) {
             n.put("auroc_rouge1_forgetting", BinaryMetrics.auroc(diff(m1.rouge1(), m2.rouge1()), y));
             n.put("auroc_loglik_forgetting", BinaryMetrics.auroc(diff(m1.loglik(), m2.loglik()), y));
+            n.put("auroc_prob_forgetting", BinaryMetrics.auroc(diff(m1.prob(), m2.prob()), y));
         }
         boolean[] learned = learned();
         List<Integer> idx = new ArrayList<>();

@@ -336,6 +336,8 @@ public final class ForgetFilter {
                     at.put(Integer.toString(e.getKey()), e.getValue()[i]);
                 }
                 if (cfg.score() == ScoreType.BOTH) {
+                    n.put("prob_m1", r.m1().prob()[i]);
+                    n.put("prob_m2", r.m2().prob()[i]);
                     n.put("loglik_m1", r.m1().loglik()[i]);
                     n.put("loglik_m2", r.m2().loglik()[i]);
                     n.put("rouge1_m1", r.m1().rouge1()[i]);

@@ -124,14 +124,20 @@ public final class ThresholdAuto {
         if (n < 12) {
             return null;
         }
+        double minWeight = Math.max(0.05, 4.0 / n);
         double[][] two = fitK(scores, sorted, new double[] {0.25, 0.75});
         double[][] three = null;
-        // EM finds local optima: start from several spreads of quantiles and keep the most likely fit.
+        // EM finds local optima: start from several spreads of quantiles and keep the most likely fit among those
+        // whose groups all hold a real share of the data (a component on two outliers is not a group).
         for (double[] start : THREE_GROUP_STARTS) {
             double[][] fit = fitK(scores, sorted, start);
-            if (three == null || fit[3][0] > three[3][0]) {
+            boolean substantial = Arrays.stream(fit[0]).allMatch(wc -> wc >= minWeight);
+            if (substantial && (three == null || fit[3][0] > three[3][0])) {
                 three = fit;
             }
+        }
+        if (three == null) {
+            return null;
         }
         // BIC = -2 log L + (free parameters) ln n; a k-component mixture has 3k - 1.
         double bic2 = -2 * two[3][0] + 5 * Math.log(n);
@@ -139,15 +145,9 @@ public final class ThresholdAuto {
         if (!(bic3 < bic2)) {
             return null;
         }
-        double minWeight = Math.max(0.05, 4.0 / n);
         double[] w = three[0];
         double[] mu = three[1];
         double[] sd = three[2];
-        for (double wi : w) {
-            if (wi < minWeight) {
-                return null;
-            }
-        }
         Mixture top = new Mixture(w[1], mu[1], sd[1], w[2], mu[2], sd[2], (int) three[3][1], three[3][0]);
         if (top.ashmanD() < MIN_ASHMAN_D) {
             return null;
