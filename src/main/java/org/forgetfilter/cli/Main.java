@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ConvertCommand.class,
                 DataCommand.class,
+                EvalCommand.class,
+                ExperimentCommand.class,
         })
 public final class Main implements Runnable {
 
