@@ -1,6 +1,5 @@
 package org.forgetfilter.eval;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +78,5 @@ public final class FilterQuality {
             out[i] = "unsafe".equals(labels.get(i));
         }
         return out;
-    }
-
-    static List<String> copy(List<String> l) {
-        return new ArrayList<>(l);
     }
 }

@@ -59,7 +59,7 @@ public final class ExperimentRunner {
              LanguageModel lm = LanguageModel.load(manager, modelRef,
                      tokenizer == null ? null : config.dataPath(tokenizer), null)) {
             long tData = System.nanoTime();
-            ExperimentData data = new ExperimentData(config, lm.tokenizer());
+            ExperimentData data = new ExperimentData(config);
             log.record("data", "build", false, (System.nanoTime() - tData) / 1e9);
             PromptTemplate template = PromptTemplate.named(config.text("template", "instruction"));
             String modelHash = modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
