@@ -14,15 +14,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.forgetfilter.io.Sha256;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.Progress;
@@ -249,7 +247,7 @@ public final class HubDownloader {
         }
         String sha = null;
         if (resp.etag != null && SHA256.matcher(resp.etag).matches()) {
-            sha = sha256(part);
+            sha = Sha256.ofFile(part);
             if (!sha.equals(resp.etag)) {
                 Files.delete(part);
                 throw new ChecksumException(uri + ": checksum mismatch, expected sha256 " + resp.etag + " but the "
@@ -340,22 +338,6 @@ public final class HubDownloader {
         return e.replace("\"", "").toLowerCase(Locale.ROOT);
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     /** The downloaded bytes do not match the hub's sha256: not retried. */
     static final class ChecksumException extends IOException {
