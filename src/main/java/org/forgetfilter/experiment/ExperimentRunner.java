@@ -11,18 +11,14 @@ import org.forgetfilter.eval.ToxicityScorer;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Sha256;
 import org.forgetfilter.train.TrainingConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -348,29 +344,17 @@ public final class ExperimentRunner {
         AtomicFile.writeString(out.resolve("data").resolve(name + ".jsonl"), b.toString());
     }
 
-    /** SHA-256 of a file, or of every file under a folder (sorted by path). */
+    /** SHA-256 of a file, or of the "path hash" lines of every file under a folder (sorted by path). */
     static String sha256(Path p) throws IOException {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            List<Path> files;
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
-            } else {
-                files = List.of(p);
-            }
-            byte[] buf = new byte[1 << 16];
-            for (Path f : files) {
-                try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
-                    while (in.read(buf) >= 0) {
-                        // digesting
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        if (!Files.isDirectory(p)) {
+            return Sha256.ofFile(p);
         }
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                b.append(p.relativize(f)).append(' ').append(Sha256.ofFile(f)).append('\n');
+            }
+        }
+        return Sha256.ofText(b.toString());
     }
 }
