@@ -9,7 +9,7 @@ import org.forgetfilter.eval.HashedNgramToxicityClassifier;
 import org.forgetfilter.eval.LexiconToxicityScorer;
 import org.forgetfilter.eval.ModelProbe;
 import org.forgetfilter.eval.ToxicityScorer;
-import org.forgetfilter.experiment.HarmfulRequests;
+import org.forgetfilter.eval.HarmfulRequests;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;

@@ -9,6 +9,7 @@ import org.forgetfilter.data.build.HarmBuilder;
 import org.forgetfilter.data.build.SquadBuilder;
 import org.forgetfilter.data.build.ToxicityBuilder;
 import org.forgetfilter.eval.BbqSuite;
+import org.forgetfilter.eval.HarmfulRequests;
 import org.forgetfilter.eval.CrowsPairs;
 import org.forgetfilter.eval.HarmSuite;
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.forgetfilter.data.Example;
+import org.forgetfilter.eval.HarmfulRequests;
 import org.forgetfilter.train.TrainingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

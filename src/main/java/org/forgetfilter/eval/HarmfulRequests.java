@@ -1,4 +1,4 @@
-package org.forgetfilter.experiment;
+package org.forgetfilter.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.forgetfilter.data.Example;
