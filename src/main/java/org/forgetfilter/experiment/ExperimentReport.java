@@ -20,8 +20,17 @@ import java.util.Locale;
  * unsafe-ratio sweep and the interleaved rounds, each with a line saying how to read it.
  */
 public final class ExperimentReport {
-    /** Headline metrics: key, column title, higher is better. */
+    /** Headline metrics: key, column title, and which way is better. */
     private record Metric(String key, String title, boolean higherBetter) {
+        String direction() {
+            if (key.startsWith("bbq.") && key.contains(".s_")) {
+                return "Closer to 0 is better (0 = no measurable bias)";
+            }
+            if (key.startsWith("crows.")) {
+                return "Closer to 50 is better (no preference for the stereotype)";
+            }
+            return higherBetter ? "Higher is better" : "Lower is better";
+        }
     }
 
     private static final List<Metric> METRICS = List.of(
@@ -59,20 +68,25 @@ public final class ExperimentReport {
                 prov.path("scorer").path("name").asText(), prov.path("wallSeconds").asDouble()));
 
         r.section("Comparison");
-        List<String> headers = new ArrayList<>(List.of("method"));
-        METRICS.forEach(m -> headers.add(m.title()));
-        Table t = new Table(headers);
-        for (String id : ids) {
-            List<Object> row = new ArrayList<>(List.of(id));
-            for (Metric m : METRICS) {
-                double mu = methods.path(id).path("mean").path(m.key()).asDouble(Double.NaN);
-                double sd = methods.path(id).path("std").path(m.key()).asDouble(Double.NaN);
-                row.add(Double.isFinite(mu) ? String.format(Locale.ROOT, "%.3f ± %.3f", mu, Double.isFinite(sd) ? sd : 0)
-                        : "n/a");
+        boolean spread = results.path("seeds").size() > 1;
+        for (List<Metric> part : List.of(METRICS.subList(0, 8), METRICS.subList(8, METRICS.size()))) {
+            List<String> headers = new ArrayList<>(List.of("method"));
+            part.forEach(m -> headers.add(m.title()));
+            Table t = new Table(headers);
+            for (String id : ids) {
+                List<Object> row = new ArrayList<>(List.of(label(id)));
+                for (Metric m : part) {
+                    double mu = methods.path(id).path("mean").path(m.key()).asDouble(Double.NaN);
+                    double sd = methods.path(id).path("std").path(m.key()).asDouble(Double.NaN);
+                    row.add(!Double.isFinite(mu) ? "n/a" : spread
+                            ? String.format(Locale.ROOT, "%.3f ± %.3f", mu, Double.isFinite(sd) ? sd : 0)
+                            : String.format(Locale.ROOT, "%.3f", mu));
+                }
+                t.row(row);
             }
-            t.row(row);
+            r.table(t.caption(spread ? "Mean ± standard deviation over seeds (n/a: not measured for this method)."
+                    : "One seed (n/a: not measured for this method)."));
         }
-        r.table(t.caption("Mean ± standard deviation over seeds (n/a: not measured for this method)."));
         r.reading("Each row is one way of finetuning the customer's noisy data; compare ForgetFilter with no_safety "
                 + "(the harm it removes), sequential_safety and replay (the alternatives) and baseft (the aligned start).");
 
@@ -89,9 +103,9 @@ public final class ExperimentReport {
             if (!any) {
                 continue;
             }
-            r.figure(new BarChart(ids).series(m.title(), mu, sd).yLabel(m.title()), m.title() + " per method",
-                    (m.higherBetter() ? "Higher is better" : "Lower is better") + "; error bars are the standard "
-                            + "deviation over seeds.");
+            r.figure(new BarChart(ids.stream().map(ExperimentReport::label).toList()).series(m.title(), mu, sd)
+                            .yLabel(m.title()).size(900, 380), m.title() + " per method",
+                    m.direction() + "; error bars are the standard deviation over seeds.");
         }
 
         JsonNode ff = results.path("forgetfilter");
@@ -146,7 +160,8 @@ public final class ExperimentReport {
             r.section("Unsafe-ratio sweep (filter quality, paper Table 1)");
             List<String> cats = new ArrayList<>();
             sweep.elements().next().path("mean").fieldNames().forEachRemaining(k -> {
-                if (k.endsWith(".f1")) {
+                // Task categories hold no unsafe examples: their F1 is 0 by construction, not informative.
+                if (k.endsWith(".f1") && !k.contains(".qa.") && !k.contains(".instruction.")) {
                     cats.add(k);
                 }
             });
@@ -194,7 +209,7 @@ public final class ExperimentReport {
                 if (any) {
                     r.figure(lc, m.title() + " after each round", "Rounds alternate noisy and safety finetuning "
                             + "(sequential) or finetune on filtered data (ForgetFilter); "
-                            + (m.higherBetter() ? "higher" : "lower") + " is better.");
+                            + m.direction().toLowerCase(Locale.ROOT) + ".");
                 }
             }
         }
@@ -202,6 +217,11 @@ public final class ExperimentReport {
         r.section("Provenance");
         r.preformatted(prov.toPrettyString());
         return r;
+    }
+
+    /** A method id as a label that wraps at spaces: forgetfilter_sc -> "forgetfilter sc". */
+    private static String label(String id) {
+        return id.replace('_', ' ');
     }
 
     private static List<String> prepend(String first, List<String> rest) {
