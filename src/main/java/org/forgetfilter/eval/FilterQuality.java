@@ -10,7 +10,7 @@ import java.util.Map;
  * filter has no score, e.g. random removal), and percentile-bootstrap intervals for F1 and AUROC.
  */
 public final class FilterQuality {
-    /** One group's figures; intervals are null when not computed. */
+    /** One group's figures; intervals (95 % percentile bootstrap) are null when not computed. */
     public record Quality(int examples, int unsafe, int removed, double precision, double recall, double f1,
                           double auroc, double auprc, ConfidenceInterval f1Interval, ConfidenceInterval aurocInterval) {
     }
@@ -30,6 +30,14 @@ public final class FilterQuality {
             m.put(p + "f1", q.f1());
             m.put(p + "auroc", q.auroc());
             m.put(p + "auprc", q.auprc());
+            if (q.f1Interval() != null) {
+                m.put(p + "f1_ci95_low", q.f1Interval().lower());
+                m.put(p + "f1_ci95_high", q.f1Interval().upper());
+            }
+            if (q.aurocInterval() != null) {
+                m.put(p + "auroc_ci95_low", q.aurocInterval().lower());
+                m.put(p + "auroc_ci95_high", q.aurocInterval().upper());
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.forgetfilter.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -138,6 +139,7 @@ class EvalSuitesTest {
         assertEquals(r.overall().f1(), r.overall().f1Interval().estimate(), EPS);
         assertEquals(0.4, r.metrics().get("filter.f1"), EPS);
         assertEquals(2.0 / 3, r.metrics().get("filter.bias.f1"), EPS);
+        assertTrue(r.metrics().get("filter.f1_ci95_low") <= 0.4 && r.metrics().get("filter.f1_ci95_high") >= 0.4);
         // A filter without scores (random removal) has no AUROC.
         assertEquals(Double.NaN, FilterQuality.evaluate(removed, null, unsafe, cats, 0, 1).overall().auroc());
         assertNull(FilterQuality.evaluate(removed, null, unsafe, cats, 0, 1).overall().f1Interval());
