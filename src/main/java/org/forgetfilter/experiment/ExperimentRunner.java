@@ -83,9 +83,7 @@ public final class ExperimentRunner {
                 TrainingConfig ft = config.training("finetune", seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
                 String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-                StagedForgetFilter backend = new StagedForgetFilter(stages, template, config, out.resolve("stages"),
-                        log, seed);
-                Forgetting f = backend.run(m1, sets.noisy(), sets.safe(), seed);
+                Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
                 List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(labels);
@@ -188,8 +186,7 @@ public final class ExperimentRunner {
                 TrainingSets sets = new TrainingSets(data, config, ratio, seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
                 String m1 = stages.train("finetune", m0, sets.noisy(), config.training("finetune", seed), false, null);
-                Forgetting f = new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed)
-                        .run(m1, sets.noisy(), sets.safe(), seed);
+                Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(sets.noisy().stream().map(Example::label).toList());
                 Map<String, Double> m = new LinkedHashMap<>(FilterQuality.evaluate(f.removed(), f.forgetting(), unsafe,
@@ -222,8 +219,7 @@ public final class ExperimentRunner {
             TrainingConfig safety = config.training("safety", seed);
             String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
             String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-            Forgetting f = new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed)
-                    .run(m1, sets.noisy(), sets.safe(), seed);
+            Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
             List<Example> kept = sets.kept(f.removed());
             String s = m0;
             String g = m0;
@@ -240,6 +236,18 @@ public final class ExperimentRunner {
         ArrayNode b = node.putArray("forgetfilter");
         ff.forEach((r, bySeed) -> b.add(aggregate(bySeed).put("round", r)));
         return node;
+    }
+
+    /**
+     * The ForgetFilter implementation named by {@code forgetfilter.backend}. Only {@code staged} exists; the
+     * {@code forget} package's pipeline plugs in here as another {@link ForgetFilterBackend}.
+     */
+    private ForgetFilterBackend backend(ModelStages stages, PromptTemplate template, StageLog log, long seed) {
+        String name = config.at("forgetfilter.backend").asText("staged");
+        if (!name.equals("staged")) {
+            throw new IllegalArgumentException("forgetfilter.backend: unknown '" + name + "' (known: staged)");
+        }
+        return new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed);
     }
 
     private ObjectNode forgettingDetail(Forgetting f, List<String> labels, List<String> cats, boolean[] unsafe) {
