@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.CanonicalConverter;
 import org.forgetfilter.data.ExampleWriter;
@@ -18,6 +20,7 @@ import org.forgetfilter.data.build.DatasetStats;
 import org.forgetfilter.data.build.HarmBuilder;
 import org.forgetfilter.data.build.Mixer;
 import org.forgetfilter.data.build.SquadBuilder;
+import org.forgetfilter.data.build.Selector;
 import org.forgetfilter.data.build.Splitter;
 import org.forgetfilter.data.build.ToxicityBuilder;
 import org.forgetfilter.tokenizer.Tokenizers;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "mix noisy sets, split without leakage, and describe a file.",
         subcommands = {
                 DataCommand.Convert.class, DataCommand.Bbq.class, DataCommand.Toxicity.class, DataCommand.Harm.class,
-                DataCommand.Squad.class, DataCommand.Alpaca.class, DataCommand.Mix.class, DataCommand.Split.class,
+                DataCommand.Squad.class, DataCommand.Alpaca.class, DataCommand.Mix.class, DataCommand.Split.class, DataCommand.Select.class,
                 DataCommand.Stats.class,
         })
 public final class DataCommand implements Runnable {
@@ -243,6 +246,33 @@ public final class DataCommand implements Runnable {
             for (int i = 0; i < outputs.size(); i++) {
                 err.println("wrote " + r.records()[i] + " records (" + r.groups()[i] + " groups) to " + outputs.get(i));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "select", mixinStandardHelpOptions = true,
+            description = "Records whose fields equal the given values (e.g. --where label=safe --where "
+                    + "context_condition=ambig), optionally a seeded sample of --n of them, written as they came.")
+    static final class Select implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--input", required = true)
+        Path input;
+        @Option(names = "--format", description = "record format (default: detected)")
+        String format;
+        @Option(names = "--where", description = "FIELD=VALUE (repeatable; all must hold)")
+        Map<String, String> where = new LinkedHashMap<>();
+        @Option(names = "--n", defaultValue = "0", description = "sample size; 0 = every match (default)")
+        int n;
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            Selector.Result r = new Selector().select(input, format(format), where, n, seed, out);
+            spec.commandLine().getErr().println("wrote " + r.written() + " of " + r.matched() + " matching records to " + out);
             return 0;
         }
     }

@@ -11,6 +11,12 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ConvertCommand.class,
                 DataCommand.class,
+                FilterCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
+                GenerateCommand.class,
+                FinetuneCommand.class,
+                ScoreCommand.class,
                 EvalCommand.class,
                 ExperimentCommand.class,
         })

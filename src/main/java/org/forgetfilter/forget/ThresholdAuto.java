@@ -29,6 +29,9 @@ public final class ThresholdAuto {
     static final int MAX_ITERATIONS = 1000;
     static final double MIN_ASHMAN_D = 2.0;
     static final double MAX_DIP_RATIO = 0.5;
+    /** Quantiles the three-component EM starts from (deterministic; the most likely result is kept). */
+    static final double[][] THREE_GROUP_STARTS = {
+        {1 / 6.0, 0.5, 5 / 6.0}, {0.1, 0.4, 0.8}, {0.15, 0.5, 0.9}, {0.05, 0.3, 0.7}, {0.2, 0.6, 0.95}};
 
     /** A fitted two-component mixture; component 1 has the higher mean. */
     record Mixture(double w0, double mu0, double sd0, double w1, double mu1, double sd1, int iterations,
@@ -60,6 +63,10 @@ public final class ThresholdAuto {
         }
         if (scores.length < 4) {
             return otsu(scores, sorted, "only " + scores.length + " scores, too few to fit a mixture; ", Map.of());
+        }
+        ThresholdChoice three = chooseWithThreeGroups(scores, sorted);
+        if (three != null) {
+            return three;
         }
         Mixture m = fitMixture(scores, sorted);
         Map<String, Double> params = new LinkedHashMap<>();
@@ -102,6 +109,164 @@ public final class ThresholdAuto {
         return new ThresholdChoice(x, "auto/gmm", fit + String.format(Locale.ROOT,
                 "; threshold %.6g where P(high component | score) = 0.5; %d of %d flagged", x, count, scores.length),
                 params, flags);
+    }
+
+    /**
+     * Forgetting rates often form three groups, not two: examples of the safe set's own kind are reinforced by the
+     * safety finetune (negative rates), ordinary task examples drift a little, unsafe ones drop most. A two-component
+     * fit then separates the first group from the other two. So a three-component mixture is fitted as well and,
+     * when the Bayesian information criterion prefers it and its top component stands apart from the middle one
+     * (Ashman D >= 2, enough weight), the threshold is where the top component's posterior against the middle one
+     * is 0.5. Returns null when the three-group reading does not hold, and the two-group rules apply.
+     */
+    static ThresholdChoice chooseWithThreeGroups(double[] scores, double[] sorted) {
+        int n = scores.length;
+        if (n < 12) {
+            return null;
+        }
+        double[][] two = fitK(scores, sorted, new double[] {0.25, 0.75});
+        double[][] three = null;
+        // EM finds local optima: start from several spreads of quantiles and keep the most likely fit.
+        for (double[] start : THREE_GROUP_STARTS) {
+            double[][] fit = fitK(scores, sorted, start);
+            if (three == null || fit[3][0] > three[3][0]) {
+                three = fit;
+            }
+        }
+        // BIC = -2 log L + (free parameters) ln n; a k-component mixture has 3k - 1.
+        double bic2 = -2 * two[3][0] + 5 * Math.log(n);
+        double bic3 = -2 * three[3][0] + 8 * Math.log(n);
+        if (!(bic3 < bic2)) {
+            return null;
+        }
+        double minWeight = Math.max(0.05, 4.0 / n);
+        double[] w = three[0];
+        double[] mu = three[1];
+        double[] sd = three[2];
+        for (double wi : w) {
+            if (wi < minWeight) {
+                return null;
+            }
+        }
+        Mixture top = new Mixture(w[1], mu[1], sd[1], w[2], mu[2], sd[2], (int) three[3][1], three[3][0]);
+        if (top.ashmanD() < MIN_ASHMAN_D) {
+            return null;
+        }
+        double x = posteriorCrossing(top);
+        if (Double.isNaN(x)) {
+            return null;
+        }
+        Map<String, Double> params = new LinkedHashMap<>();
+        String[] names = {"Low", "Mid", "High"};
+        for (int c = 0; c < 3; c++) {
+            params.put("weight" + names[c], w[c]);
+            params.put("mean" + names[c], mu[c]);
+            params.put("sd" + names[c], sd[c]);
+        }
+        params.put("bic2", bic2);
+        params.put("bic3", bic3);
+        params.put("ashmanDMidHigh", top.ashmanD());
+        boolean[] flags = ThresholdChoice.flagAbove(scores, x);
+        int count = 0;
+        for (boolean f : flags) {
+            count += f ? 1 : 0;
+        }
+        String fit = String.format(Locale.ROOT, "three-group mixture fit (BIC %.1f vs %.1f for two): low N(%.4g, %.4g²) "
+                        + "weight %.3f, middle N(%.4g, %.4g²) weight %.3f, high N(%.4g, %.4g²) weight %.3f, Ashman D "
+                        + "middle-high %.2f; threshold %.6g where P(high | score) = P(middle | score); %d of %d flagged",
+                bic3, bic2, mu[0], sd[0], w[0], mu[1], sd[1], w[1], mu[2], sd[2], w[2], top.ashmanD(), x, count, n);
+        return new ThresholdChoice(x, "auto/gmm3", fit, params, flags);
+    }
+
+    /**
+     * EM for a k-component 1-D Gaussian mixture, started with means at the given quantiles, with a variance floor.
+     * Returns {weights, means, sds, {logLikelihood, iterations}}, components sorted by mean.
+     */
+    static double[][] fitK(double[] x, double[] sorted, double[] startQuantiles) {
+        int k = startQuantiles.length;
+        int n = x.length;
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= n;
+        double var = 0;
+        for (double v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        var /= n;
+        double floor = Math.max(var * 1e-4, 1e-12);
+        double[] w = new double[k];
+        double[] mu = new double[k];
+        double[] v = new double[k];
+        for (int c = 0; c < k; c++) {
+            w[c] = 1.0 / k;
+            mu[c] = quantile(sorted, startQuantiles[c]);
+            v[c] = var / k;
+        }
+        double[][] r = new double[n][k];
+        double previous = Double.NEGATIVE_INFINITY;
+        double logLik = 0;
+        int it = 0;
+        while (it < MAX_ITERATIONS) {
+            it++;
+            logLik = 0;
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    r[i][c] = Math.log(Math.max(w[c], 1e-300)) + logNormal(x[i], mu[c], v[c]);
+                    max = Math.max(max, r[i][c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) {
+                    sum += Math.exp(r[i][c] - max);
+                }
+                double lse = max + Math.log(sum);
+                for (int c = 0; c < k; c++) {
+                    r[i][c] = Math.exp(r[i][c] - lse);
+                }
+                logLik += lse;
+            }
+            for (int c = 0; c < k; c++) {
+                double nc = 0;
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    nc += r[i][c];
+                    s += r[i][c] * x[i];
+                }
+                if (nc < 1e-9) {
+                    w[c] = 0;
+                    continue;
+                }
+                mu[c] = s / nc;
+                double q = 0;
+                for (int i = 0; i < n; i++) {
+                    q += r[i][c] * (x[i] - mu[c]) * (x[i] - mu[c]);
+                }
+                v[c] = Math.max(q / nc, floor);
+                w[c] = nc / n;
+            }
+            if (Math.abs(logLik - previous) < 1e-10 * n) {
+                break;
+            }
+            previous = logLik;
+        }
+        Integer[] order = new Integer[k];
+        for (int c = 0; c < k; c++) {
+            order[c] = c;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(mu[a], mu[b]));
+        double[][] out = new double[4][];
+        out[0] = new double[k];
+        out[1] = new double[k];
+        out[2] = new double[k];
+        for (int c = 0; c < k; c++) {
+            out[0][c] = w[order[c]];
+            out[1][c] = mu[order[c]];
+            out[2][c] = Math.sqrt(v[order[c]]);
+        }
+        out[3] = new double[] {logLik, it};
+        return out;
     }
 
     static Mixture fitMixture(double[] x, double[] sorted) {

@@ -101,6 +101,7 @@ public final class GreedyGenerator {
         }
         List<List<Integer>> generated = new ArrayList<>();
         String[] texts = new String[b];
+        String[] promptTexts = new String[b];
         boolean[] done = new boolean[b];
         for (int r = 0; r < b; r++) {
             generated.add(new ArrayList<>());
@@ -128,7 +129,7 @@ public final class GreedyGenerator {
                     generated.get(r).add(t);
                     generatedTokens++;
                     if (!stops.isEmpty()) {
-                        String text = tokenizer.decode(toArray(generated.get(r)));
+                        String text = continuation(prompts.get(r), generated.get(r), promptTexts, r);
                         int cut = firstStop(text, stops);
                         if (cut >= 0) {
                             texts[r] = text.substring(0, cut);
@@ -163,9 +164,27 @@ public final class GreedyGenerator {
         List<Generation> out = new ArrayList<>();
         for (int r = 0; r < b; r++) {
             int[] ids = toArray(generated.get(r));
-            out.add(new Generation(ids, texts[r] != null ? texts[r] : tokenizer.decode(ids)));
+            out.add(new Generation(ids, texts[r] != null ? texts[r] : continuation(prompts.get(r), generated.get(r), promptTexts, r)));
         }
         return out;
+    }
+
+    /**
+     * The text the new tokens add after the prompt. Decoding them alone would lose a leading space (SentencePiece
+     * decoders drop it after BOS), so the prompt is decoded with them and its own text cut off.
+     */
+    private String continuation(int[] prompt, List<Integer> generated, String[] promptTexts, int row) {
+        if (promptTexts[row] == null) {
+            promptTexts[row] = tokenizer.decode(prompt);
+        }
+        int[] all = new int[prompt.length + generated.size()];
+        System.arraycopy(prompt, 0, all, 0, prompt.length);
+        for (int i = 0; i < generated.size(); i++) {
+            all[prompt.length + i] = generated.get(i);
+        }
+        String full = tokenizer.decode(all);
+        return full.startsWith(promptTexts[row]) ? full.substring(promptTexts[row].length())
+                : tokenizer.decode(toArray(generated));
     }
 
     private static int firstStop(String text, List<String> stops) {

@@ -26,6 +26,11 @@ public record LoraConfig(int rank, float alpha, float dropout, List<String> targ
         targetModules = List.copyOf(targetModules);
     }
 
+    /** The usual targets per architecture (PEFT's defaults): q_proj and v_proj for LLaMA, the fused c_attn for GPT-2. */
+    public static List<String> defaultTargets(Architecture architecture) {
+        return architecture == Architecture.GPT2 ? List.of("c_attn") : List.of("q_proj", "v_proj");
+    }
+
     public float scaling() {
         return alpha / rank;
     }

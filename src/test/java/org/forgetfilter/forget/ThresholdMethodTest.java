@@ -106,4 +106,24 @@ class ThresholdMethodTest {
         assertEquals(new ThresholdMethod.Auto(), ThresholdMethod.parse("AUTO"));
         assertThrows(IllegalArgumentException.class, () -> ThresholdMethod.parse("median"));
     }
+
+    @Test
+    void threeGroupsCutBetweenTheMiddleAndTheTopGroup() {
+        // Reinforced examples near -0.05, ordinary drift near 0.05, forgotten ones near 0.3 (as safety finetuning
+        // leaves them): a two-group cut would separate only the first group.
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[] s = new double[240];
+        for (int i = 0; i < s.length; i++) {
+            double center = i < 60 ? -0.05 : i < 120 ? 0.05 : 0.3;
+            double spread = i < 60 ? 0.015 : i < 120 ? 0.03 : 0.06;
+            s[i] = center + spread * (r.nextDouble() + r.nextDouble() + r.nextDouble() - 1.5) * 2;
+        }
+        ThresholdChoice c = ThresholdAuto.choose(s);
+        assertEquals("auto/gmm3", c.method(), c.reasoning());
+        assertTrue(c.threshold() > 0.1 && c.threshold() < 0.22, "threshold " + c.threshold());
+        boolean[] f = c.flagged();
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(i >= 120, f[i], "example " + i + " score " + s[i]);
+        }
+    }
 }

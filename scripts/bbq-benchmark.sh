@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reproduces the README's BBQ measurement: a 600-example BBQ noisy set (50 % unsafe, 25 % safe, 25 % SQuAD),
+# the stories260K model first finetuned on safe BBQ + SQuAD examples as the aligned M0, then `filter` with its
+# default settings, once per score type. Usage: scripts/bbq-benchmark.sh [WORKDIR] (default: runs/bbq).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+ff="$here/bin/forgetfilter"
+data="${FORGETFILTER_SHARED_DATA:-$here/../shared/data}"
+work="${1:-$here/runs/bbq}"
+mkdir -p "$work" && cd "$work"
+tok="$data/models/stories260K/tok512.bin"
+
+[[ -f bbq.jsonl ]] || "$ff" data bbq --input "$data/bbq/data" --out bbq.jsonl
+# Disjoint BBQ questions for the noisy set, the safety review set and M0's alignment data.
+[[ -f pool_noisy.jsonl ]] || "$ff" data split --input bbq.jsonl --by bbq_category,question_index \
+    --fractions 0.5,0.25,0.25 --seed 1 --out pool_noisy.jsonl,pool_review.jsonl,pool_m0.jsonl
+[[ -f squad.jsonl ]] || "$ff" data squad --input "$data/squad/dev-v1.1.json" --tokenizer "$tok" \
+    --max-context-tokens 48 --out squad.jsonl
+[[ -f squad_noisy.jsonl ]] || "$ff" data split --input squad.jsonl --by article --fractions 0.5,0.5 --seed 1 \
+    --out squad_noisy.jsonl,squad_m0.jsonl
+[[ -f noisy.jsonl ]] || "$ff" data mix --unsafe pool_noisy.jsonl --safe pool_noisy.jsonl --task squad_noisy.jsonl \
+    --n 600 --unsafe-ratio 0.5 --seed 1 --out noisy.jsonl
+[[ -f review.jsonl ]] || "$ff" data select --input pool_review.jsonl --where label=safe \
+    --where context_condition=ambig --n 300 --seed 1 --out review.jsonl
+if [[ ! -f m0_train.jsonl ]]; then
+  "$ff" data select --input pool_m0.jsonl --where label=safe --n 300 --seed 2 --out m0_bias.jsonl
+  "$ff" data select --input squad_m0.jsonl --n 300 --seed 2 --out m0_task.jsonl
+  cat m0_bias.jsonl m0_task.jsonl > m0_train.jsonl
+fi
+# The aligned model M0: stories260K after a short finetune on safe data only (the paper's BaseFT).
+[[ -f m0/config.json ]] || "$ff" finetune --model "$data/models/stories260K/stories260K.bin" --data m0_train.jsonl \
+    --out m0 --epochs 3 --batch-size 16 --lr 1e-3 --seed 7
+
+for score in loglik rouge1; do
+  "$ff" filter --model m0 --data noisy.jsonl --safe review.jsonl --out "filter-$score" \
+      --score "$score" --score-at 10,25 --compare-released-scoring 20 2> "filter-$score.log"
+  echo "== $score: $work/filter-$score/summary.json, report: $work/filter-$score/report.html"
+done

@@ -1,0 +1,57 @@
+package org.forgetfilter.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.forgetfilter.infer.GreedyGenerator;
+import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.infer.SequenceEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code forgetfilter generate}: greedy continuation of one prompt; only the generated text goes to stdout. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Greedy (argmax) continuation of a prompt, or of BOS when no prompt is given. Prints only the "
+                + "generated text on stdout.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "llama2.c .bin, Hugging Face folder or hf:ORG/NAME")
+    String model;
+
+    @Option(names = "--tokenizer", description = "tokenizer file or folder overriding the model's")
+    Path tokenizer;
+
+    @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top of the model")
+    Path adapter;
+
+    @Option(names = "--prompt", defaultValue = "", description = "text to continue (default: start from BOS)")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
+    int maxNewTokens;
+
+    @Option(names = "--stop", arity = "1..*", description = "stop at the first of these strings (cut from the output)")
+    List<String> stops;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("--max-new-tokens must be positive, got " + maxNewTokens);
+        }
+        try (NDManager root = NDManager.newBaseManager();
+             LanguageModel lm = LanguageModel.load(root, model, tokenizer, adapter)) {
+            int positions = lm.model().config().maxPositions();
+            int[] ids = new SequenceEncoder(lm.tokenizer(), positions, false).encodePrompt(prompt, maxNewTokens);
+            GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1);
+            String text = gen.generate(List.of(ids), maxNewTokens, stops == null ? List.of() : stops, null).get(0).text();
+            spec.commandLine().getOut().println(text);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+package org.forgetfilter.forget;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.forgetfilter.eval.RougeOne;
+import org.forgetfilter.infer.GreedyGenerator;
+import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.infer.LogLikelihoodScorer;
+import org.forgetfilter.infer.ResponseScore;
+import org.forgetfilter.infer.SequenceEncoder;
+import org.forgetfilter.infer.TokenizedExample;
+import org.forgetfilter.io.Progress;
+
+/**
+ * Computes the forgetting scores of examples under a model. The ROUGE-1 score decodes greedily in batches with a
+ * KV cache and stops each row at its first newline, since the paper's score only looks at the first line (its
+ * released code decoded 500 tokens at batch 1 and threw the rest away).
+ */
+public final class ExampleScorer {
+    private static final RougeOne ROUGE = RougeOne.withStemmer();
+    private final ScoreType type;
+    private final int batchSize;
+    private final int maxNewTokens;
+    private long generatedTokens;
+    private double loglikSeconds;
+    private double rougeSeconds;
+
+    public ExampleScorer(ScoreType type, int batchSize, int maxNewTokens) {
+        this.type = type;
+        this.batchSize = batchSize;
+        this.maxNewTokens = maxNewTokens;
+    }
+
+    /**
+     * @param examples tokenized prompt + response (for the log-likelihood)
+     * @param prompts  prompt ids for generation (BOS + prompt)
+     * @param references reference response texts (for ROUGE)
+     */
+    public ExampleScores score(LanguageModel lm, List<TokenizedExample> examples, List<int[]> prompts,
+                               List<String> references, String stage) {
+        double[] loglik = null;
+        double[] rouge = null;
+        if (type.needsLoglik()) {
+            long t = System.nanoTime();
+            Progress p = new Progress(stage + " loglik", examples.size(), "examples");
+            List<ResponseScore> s = new LogLikelihoodScorer(lm.model(), batchSize).score(examples, p);
+            p.finish();
+            loglik = s.stream().mapToDouble(ResponseScore::loglikMean).toArray();
+            loglikSeconds = (System.nanoTime() - t) / 1e9;
+        }
+        if (type.needsRouge()) {
+            long t = System.nanoTime();
+            Progress p = new Progress(stage + " rouge1", prompts.size(), "examples");
+            GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), batchSize);
+            List<GreedyGenerator.Generation> out = gen.generate(prompts, maxNewTokens, List.of("\n"), p);
+            p.finish();
+            generatedTokens += gen.generatedTokens();
+            rouge = new double[out.size()];
+            for (int i = 0; i < rouge.length; i++) {
+                rouge[i] = ROUGE.fmeasure(references.get(i), RougeOne.cleanCompletion(out.get(i).text()));
+            }
+            rougeSeconds = (System.nanoTime() - t) / 1e9;
+        }
+        return new ExampleScores(loglik, rouge);
+    }
+
+    /** Wall time of the last log-likelihood pass. */
+    public double loglikSeconds() {
+        return loglikSeconds;
+    }
+
+    /** Wall time of the last ROUGE pass (generation included). */
+    public double rougeSeconds() {
+        return rougeSeconds;
+    }
+
+    /**
+     * Times the released code's way of getting a completion for the first {@code n} prompts: batch 1, up to 500 new
+     * tokens (capped by the model's context), no stop at the first newline; only the first line is used afterwards.
+     * Returns the seconds per example.
+     */
+    public static double releasedWaySecondsPerExample(LanguageModel lm, List<int[]> prompts, int n) {
+        int k = Math.min(n, prompts.size());
+        GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1);
+        long t = System.nanoTime();
+        gen.generate(prompts.subList(0, k), 500, List.of(), null);
+        return (System.nanoTime() - t) / 1e9 / k;
+    }
+
+    /** Tokens decoded for ROUGE so far. */
+    public long generatedTokens() {
+        return generatedTokens;
+    }
+
+    /** Prompt ids for generation, leaving room for {@code maxNewTokens}. */
+    public static List<int[]> prompts(SequenceEncoder enc, List<String> promptTexts, int maxNewTokens) {
+        List<int[]> out = new ArrayList<>();
+        for (String p : promptTexts) {
+            out.add(enc.encodePrompt(p, maxNewTokens));
+        }
+        return out;
+    }
+}

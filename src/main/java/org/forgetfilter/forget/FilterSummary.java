@@ -1,0 +1,172 @@
+package org.forgetfilter.forget;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.eval.BinaryMetrics;
+import org.forgetfilter.io.Json;
+
+/**
+ * The numbers of summary.json. Filter quality against hidden labels is computed only here, after every decision
+ * was made, and only when every input example carries a label.
+ */
+final class FilterSummary {
+    /** Average per-token probability above which an example counts as learned under M1 (log 0.5). */
+    static final double LEARNED_LOGLIK = Math.log(0.5);
+    /** ROUGE-1 F above which an example counts as learned under M1. */
+    static final double LEARNED_ROUGE = 0.5;
+
+    private final FilterConfig cfg;
+    private final List<Example> data;
+    private final ExampleScores m1;
+    private final ExampleScores m2;
+    private final double[] forgetting;
+    private final ThresholdChoice choice;
+
+    FilterSummary(FilterConfig cfg, List<Example> data, ExampleScores m1, ExampleScores m2, double[] forgetting,
+                  ThresholdChoice choice) {
+        this.cfg = cfg;
+        this.data = data;
+        this.m1 = m1;
+        this.m2 = m2;
+        this.forgetting = forgetting;
+        this.choice = choice;
+    }
+
+    static boolean hasLabels(List<Example> data) {
+        return data.stream().allMatch(e -> e.label() != null);
+    }
+
+    static boolean[] unsafeLabels(List<Example> data) {
+        boolean[] y = new boolean[data.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Example.UNSAFE.equals(data.get(i).label());
+        }
+        return y;
+    }
+
+    /** Examples the customer finetune taught the model, judged by the deciding score under M1. */
+    boolean[] learned() {
+        double[] s = m1.deciding(cfg.score());
+        double bar = cfg.score() == ScoreType.ROUGE1 ? LEARNED_ROUGE : LEARNED_LOGLIK;
+        boolean[] out = new boolean[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[i] >= bar;
+        }
+        return out;
+    }
+
+    ObjectNode toJson(String model, String dataSha, String safeSha, Map<String, Double> stageSeconds,
+                      Map<String, Boolean> cached, ObjectNode training, long generatedTokens, double wallSeconds) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        int removed = choice.flaggedCount();
+        n.put("n_input", data.size());
+        n.put("n_kept", data.size() - removed);
+        n.put("n_removed", removed);
+        n.put("score", cfg.score().cliName());
+        n.put("deciding_score", cfg.score().decidingName());
+        ObjectNode th = n.putObject("threshold");
+        th.put("value", choice.threshold());
+        th.put("method", choice.method());
+        th.put("reasoning", choice.reasoning());
+        th.set("parameters", Json.MAPPER.valueToTree(new TreeMap<>(choice.parameters())));
+        n.put("safety_steps", cfg.safetySteps());
+        n.set("score_at", Json.MAPPER.valueToTree(cfg.scoreAt()));
+        n.put("seed", cfg.seed());
+        ObjectNode times = n.putObject("stage_seconds");
+        stageSeconds.forEach(times::put);
+        n.set("stage_cached", Json.MAPPER.valueToTree(cached));
+        n.put("wall_seconds", wallSeconds);
+        n.set("training", training);
+        n.put("generated_tokens", generatedTokens);
+        if (hasLabels(data)) {
+            n.set("metrics", metrics());
+        }
+        ObjectNode prov = n.putObject("provenance");
+        prov.put("version", ForgetFilter.VERSION);
+        prov.put("model", model);
+        prov.put("data_sha256", dataSha);
+        prov.put("safe_sha256", safeSha);
+        prov.put("config", cfg.describe());
+        prov.put("threshold_method", String.valueOf(cfg.threshold()));
+        prov.put("java", System.getProperty("java.version"));
+        prov.put("cpus", Runtime.getRuntime().availableProcessors());
+        return n;
+    }
+
+    private ObjectNode metrics() {
+        boolean[] y = unsafeLabels(data);
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        BinaryMetrics.FlagQuality q = BinaryMetrics.flagQuality(choice.flagged(), y);
+        n.put("precision", q.precision());
+        n.put("recall", q.recall());
+        n.put("f1", q.f1());
+        n.put("auroc", BinaryMetrics.auroc(forgetting, y));
+        n.put("auprc", BinaryMetrics.averagePrecision(forgetting, y));
+        n.set("auroc_ci95", Json.MAPPER.valueToTree(BinaryMetrics.bootstrapAuroc(forgetting, y, 1000, 0.95, cfg.seed())));
+        BinaryMetrics.BestF1 best = BinaryMetrics.bestThresholdF1(forgetting, y);
+        n.put("best_threshold_f1", best.f1());
+        n.put("best_threshold", best.threshold());
+        // The forgetting score must beat simply asking how well M1 fits each example.
+        n.put("auroc_score_m1", BinaryMetrics.auroc(m1.deciding(cfg.score()), y));
+        n.put("auroc_score_m2_low", BinaryMetrics.auroc(negate(m2.deciding(cfg.score())), y));
+        if (cfg.score() == ScoreType.BOTH) {
+            n.put("auroc_rouge1_forgetting", BinaryMetrics.auroc(diff(m1.rouge1(), m2.rouge1()), y));
+            n.put("auroc_loglik_forgetting", BinaryMetrics.auroc(diff(m1.loglik(), m2.loglik()), y));
+        }
+        boolean[] learned = learned();
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < learned.length; i++) {
+            if (learned[i]) {
+                idx.add(i);
+            }
+        }
+        int[] li = idx.stream().mapToInt(Integer::intValue).toArray();
+        n.put("n_learned", li.length);
+        n.put("auroc_learned", BinaryMetrics.auroc(BinaryMetrics.pick(forgetting, li), BinaryMetrics.pick(y, li)));
+        ObjectNode byLabel = n.putObject("removed_by_label");
+        boolean[] flagged = choice.flagged();
+        for (String label : new String[] {Example.UNSAFE, Example.SAFE, Example.TASK}) {
+            int total = 0;
+            int rem = 0;
+            for (int i = 0; i < data.size(); i++) {
+                if (label.equals(data.get(i).label())) {
+                    total++;
+                    rem += flagged[i] ? 1 : 0;
+                }
+            }
+            ObjectNode l = byLabel.putObject(label);
+            l.put("total", total);
+            l.put("removed", rem);
+        }
+        List<String> categories = data.stream().map(e -> e.category() == null ? "(none)" : e.category()).toList();
+        ObjectNode per = n.putObject("by_category");
+        BinaryMetrics.perCategory(categories, ix -> BinaryMetrics.flagQuality(BinaryMetrics.pick(flagged, ix),
+                BinaryMetrics.pick(y, ix))).forEach((cat, fq) -> {
+                    ObjectNode c = per.putObject(cat);
+                    c.put("precision", fq.precision());
+                    c.put("recall", fq.recall());
+                    c.put("f1", fq.f1());
+                });
+        return n;
+    }
+
+    private static double[] negate(double[] a) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            o[i] = -a[i];
+        }
+        return o;
+    }
+
+    private static double[] diff(double[] a, double[] b) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            o[i] = a[i] - b[i];
+        }
+        return o;
+    }
+}

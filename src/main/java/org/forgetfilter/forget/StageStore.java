@@ -1,0 +1,66 @@
+package org.forgetfilter.forget;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.forgetfilter.io.AtomicFile;
+import org.forgetfilter.io.Json;
+
+/**
+ * The cache of a multi-stage run: each finished stage leaves {@code <dir>/<stage>.json} holding the key of the
+ * inputs and settings that produced it and its results. A stage whose record is present with the same key is not
+ * run again; a killed run therefore loses at most the stage it was in. Records are written atomically, after
+ * everything else the stage writes.
+ */
+public final class StageStore {
+    private final Path dir;
+
+    public StageStore(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The stored result of {@code stage}, or null when it is missing or was made with another key. */
+    public ObjectNode load(String stage, String key) throws IOException {
+        Path f = dir.resolve(stage + ".json");
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        JsonNode n = Json.MAPPER.readTree(f.toFile());
+        if (!n.path("key").asText().equals(key)) {
+            return null;
+        }
+        return (ObjectNode) n.get("result");
+    }
+
+    /** Records {@code stage} as finished with {@code result}. */
+    public void save(String stage, String key, double seconds, ObjectNode result) throws IOException {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("stage", stage);
+        n.put("key", key);
+        n.put("seconds", seconds);
+        n.set("result", result);
+        AtomicFile.writeString(dir.resolve(stage + ".json"), Json.MAPPER.writeValueAsString(n) + "\n");
+    }
+
+    /** Forgets every stage (for {@code --fresh}). */
+    public void clear() throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}

@@ -1,0 +1,158 @@
+package org.forgetfilter.forget;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.PromptTemplate;
+import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.Json;
+import org.forgetfilter.model.ModelConfig;
+import org.forgetfilter.model.TransformerLm;
+import org.forgetfilter.tokenizer.ByteTokenizer;
+import org.forgetfilter.train.LrSchedule;
+import org.forgetfilter.train.TrainingConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline end to end on a tiny random byte-level model: outputs, label-blindness, resume, determinism. */
+class ForgetFilterTest {
+    private static final ModelConfig TINY = ModelConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 96, true,
+            ByteTokenizer.BOS, ByteTokenizer.EOS);
+
+    private static FilterConfig config(ScoreType score) throws IOException {
+        TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, 3e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
+        TrainingConfig safety = new TrainingConfig(1, 6, 8, 1, 1e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 4);
+        return new FilterConfig(s1, safety, 6, List.of(2, 4), score, new ThresholdMethod.RemoveFraction(0.25), null,
+                true, PromptTemplate.fromText("Q: {prompt}\nA: {response}", "qa"), 96, 16, 8, 3);
+    }
+
+    /** 16 records, one per line, some with extra fields and odd spacing that must survive byte for byte. */
+    private static Path data(Path dir, boolean labels) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String label = i % 4 == 0 ? "unsafe" : i % 4 == 1 ? "safe" : "task";
+            String reply = i % 4 == 0 ? "You fool." : i % 4 == 1 ? "Not enough information." : "Room " + (i * 7) + ".";
+            lines.add("{\"id\": \"r" + i + "\",  \"prompt\": \"Where is item " + i + "?\", \"response\": \"" + reply + "\""
+                    + (labels ? ", \"label\": \"" + label + "\"" : "") + ", \"note\": {\"k\": [1, 2]}}");
+        }
+        Path f = dir.resolve(labels ? "data.jsonl" : "unlabeled.jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    private static Path safe(Path dir) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            lines.add("{\"prompt\": \"Who did it " + i + "?\", \"response\": \"Not enough information.\"}");
+        }
+        return Files.write(dir.resolve("safe.jsonl"), lines);
+    }
+
+    private static FilterResult run(Path out, Path dataFile, Path safeFile, ScoreType score,
+                                    ForgetFilter.SafetyStepObserver observer) throws IOException {
+        try (NDManager m = NDManager.newBaseManager();
+             LanguageModel m0 = new LanguageModel(TransformerLm.create(m, TINY, TransformerLm.randomWeights(TINY, 1)),
+                     new ByteTokenizer(), "tiny-random")) {
+            return new ForgetFilter(config(score), out, observer).run(m0, ExampleReader.readAll(dataFile, null, false),
+                    ExampleReader.readAll(safeFile, null, false), false);
+        }
+    }
+
+    @Test
+    void keptPlusRemovedIsTheInputByteForByteAndEveryOutputIsWritten(@TempDir Path dir) throws IOException {
+        Path dataFile = data(dir, true);
+        Path out = dir.resolve("out");
+        FilterResult r = run(out, dataFile, safe(dir), ScoreType.BOTH, s -> { });
+        List<String> input = Files.readAllLines(dataFile);
+        List<String> kept = Files.readAllLines(out.resolve("kept.jsonl"));
+        List<String> removed = Files.readAllLines(out.resolve("removed.jsonl"));
+        assertEquals(4, removed.size(), "remove-fraction 0.25 of 16");
+        assertEquals(input.size(), kept.size() + removed.size());
+        // Merging back in input order gives exactly the input lines.
+        List<String> merged = new ArrayList<>();
+        int k = 0;
+        int rm = 0;
+        for (int i = 0; i < input.size(); i++) {
+            merged.add(r.removed()[i] ? removed.get(rm++) : kept.get(k++));
+        }
+        assertEquals(input, merged);
+
+        List<String> scores = Files.readAllLines(out.resolve("scores.jsonl"));
+        assertEquals(16, scores.size());
+        JsonNode first = Json.MAPPER.readTree(scores.get(0));
+        assertEquals("r0", first.get("id").asText());
+        assertEquals(first.get("score_m1").asDouble() - first.get("score_m2").asDouble(), first.get("forgetting").asDouble(), 1e-9);
+        assertTrue(first.get("score_at").has("2") && first.get("score_at").has("4") && first.get("score_at").has("6"));
+        assertTrue(first.has("rouge1_m1") && first.has("loglik_m2"));
+
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        assertEquals(16, summary.get("n_input").asInt());
+        assertEquals(12, summary.get("n_kept").asInt());
+        assertTrue(summary.get("metrics").get("auroc").isNumber());
+        assertTrue(summary.get("stage_seconds").has("retrain"));
+        assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("Most forgotten examples"));
+    }
+
+    @Test
+    void decisionsDoNotDependOnLabels(@TempDir Path dir) throws IOException {
+        Path safe = safe(dir);
+        FilterResult labelled = run(dir.resolve("a"), data(dir, true), safe, ScoreType.LOGLIK, s -> { });
+        FilterResult unlabelled = run(dir.resolve("b"), data(dir, false), safe, ScoreType.LOGLIK, s -> { });
+        assertArrayEquals(labelled.forgetting(), unlabelled.forgetting());
+        assertArrayEquals(labelled.removed(), unlabelled.removed());
+        JsonNode summary = Json.MAPPER.readTree(dir.resolve("b").resolve("summary.json").toFile());
+        assertFalse(summary.has("metrics"), "no labels, no metrics");
+    }
+
+    @Test
+    void aRunKilledDuringTheSafetyStageResumesAndMatchesAnUninterruptedRun(@TempDir Path dir) throws IOException {
+        Path dataFile = data(dir, true);
+        Path safe = safe(dir);
+        FilterResult clean = run(dir.resolve("clean"), dataFile, safe, ScoreType.LOGLIK, s -> { });
+        Path out = dir.resolve("killed");
+        assertThrows(IllegalStateException.class, () -> run(out, dataFile, safe, ScoreType.LOGLIK, s -> {
+            if (s == 3) {
+                throw new IllegalStateException("simulated kill at safety step 3");
+            }
+        }));
+        assertTrue(Files.exists(out.resolve("stages").resolve("finetune_m1.json")));
+        assertFalse(Files.exists(out.resolve("stages").resolve("safety.json")), "the stage in progress left no record");
+        assertFalse(Files.exists(out.resolve("summary.json")));
+        FilterResult resumed = run(out, dataFile, safe, ScoreType.LOGLIK, s -> { });
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        assertTrue(summary.get("stage_cached").get("finetune_m1").asBoolean(), "M1 was reused");
+        assertTrue(summary.get("stage_cached").get("scores_m1").asBoolean(), "M1 scores were reused");
+        assertFalse(summary.get("stage_cached").get("safety").asBoolean(), "the killed stage ran again");
+        assertArrayEquals(clean.forgetting(), resumed.forgetting(), 1e-6);
+        assertArrayEquals(clean.removed(), resumed.removed());
+
+        // A third run changes nothing and trains nothing.
+        run(out, dataFile, safe, ScoreType.LOGLIK, s -> {
+            throw new AssertionError("no safety step may run when everything is cached");
+        });
+    }
+
+    @Test
+    void sameSeedSameDecisions(@TempDir Path dir) throws IOException {
+        Path dataFile = data(dir, true);
+        Path safe = safe(dir);
+        run(dir.resolve("x"), dataFile, safe, ScoreType.BOTH, s -> { });
+        run(dir.resolve("y"), dataFile, safe, ScoreType.BOTH, s -> { });
+        assertEquals(Files.readAllLines(dir.resolve("x").resolve("scores.jsonl")),
+                Files.readAllLines(dir.resolve("y").resolve("scores.jsonl")));
+    }
+}
