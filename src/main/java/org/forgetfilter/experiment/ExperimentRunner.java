@@ -83,7 +83,7 @@ public final class ExperimentRunner {
                 TrainingConfig ft = config.training("finetune", seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
                 String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-                Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
+                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
                 List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(labels);
@@ -186,7 +186,7 @@ public final class ExperimentRunner {
                 TrainingSets sets = new TrainingSets(data, config, ratio, seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
                 String m1 = stages.train("finetune", m0, sets.noisy(), config.training("finetune", seed), false, null);
-                Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
+                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(sets.noisy().stream().map(Example::label).toList());
                 Map<String, Double> m = new LinkedHashMap<>(FilterQuality.evaluate(f.removed(), f.forgetting(), unsafe,
@@ -219,7 +219,7 @@ public final class ExperimentRunner {
             TrainingConfig safety = config.training("safety", seed);
             String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
             String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-            Forgetting f = backend(stages, template, log, seed).run(m1, sets.noisy(), sets.safe(), seed);
+            Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
             List<Example> kept = sets.kept(f.removed());
             String s = m0;
             String g = m0;
@@ -239,15 +239,18 @@ public final class ExperimentRunner {
     }
 
     /**
-     * The ForgetFilter implementation named by {@code forgetfilter.backend}. Only {@code staged} exists; the
-     * {@code forget} package's pipeline plugs in here as another {@link ForgetFilterBackend}.
+     * The ForgetFilter implementation named by {@code forgetfilter.backend}: {@code staged} (default: reuses the
+     * experiment's M1 and safety model) or {@code library} (the {@code forget} package's pipeline, as users run it).
      */
     private ForgetFilterBackend backend(ModelStages stages, PromptTemplate template, StageLog log, long seed) {
         String name = config.at("forgetfilter.backend").asText("staged");
-        if (!name.equals("staged")) {
-            throw new IllegalArgumentException("forgetfilter.backend: unknown '" + name + "' (known: staged)");
-        }
-        return new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed);
+        return switch (name) {
+            case "staged" -> new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed);
+            case "library" -> new LibraryForgetFilter(stages, template, config, out.resolve("forgetfilter"), log,
+                    seed);
+            default -> throw new IllegalArgumentException("forgetfilter.backend: unknown '" + name
+                    + "' (known: staged, library)");
+        };
     }
 
     private ObjectNode forgettingDetail(Forgetting f, List<String> labels, List<String> cats, boolean[] unsafe) {

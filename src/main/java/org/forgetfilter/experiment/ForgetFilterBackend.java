@@ -14,8 +14,10 @@ public interface ForgetFilterBackend {
     /**
      * Scores and filters {@code noisy}.
      *
+     * @param m0Key         stage key of M0 (BaseFT)
      * @param noisyModelKey stage key of M1 (M0 finetuned on the noisy set)
      * @param safe          the safety-finetuning set
      */
-    Forgetting run(String noisyModelKey, List<Example> noisy, List<Example> safe, long seed) throws IOException;
+    Forgetting run(String m0Key, String noisyModelKey, List<Example> noisy, List<Example> safe, long seed)
+            throws IOException;
 }

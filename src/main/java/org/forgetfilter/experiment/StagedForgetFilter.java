@@ -64,7 +64,7 @@ public final class StagedForgetFilter implements ForgetFilterBackend {
     }
 
     @Override
-    public Forgetting run(String noisyModelKey, List<Example> noisy, List<Example> safe, long seed)
+    public Forgetting run(String m0Key, String noisyModelKey, List<Example> noisy, List<Example> safe, long seed)
             throws IOException {
         String key = ExperimentConfig.hash(noisyModelKey, TrainingSets.idsHash(noisy), TrainingSets.idsHash(safe),
                 safety.toString(), scoreType, scoreEvery, thresholdSpec, template.name(), maxLength, maxNewTokens);
