@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 FinetuneCommand.class,
                 ScoreCommand.class,
+                EvalCommand.class,
+                ExperimentCommand.class,
         })
 public final class Main implements Runnable {
 

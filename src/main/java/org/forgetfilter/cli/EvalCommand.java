@@ -1,0 +1,108 @@
+package org.forgetfilter.cli;
+
+import ai.djl.ndarray.NDManager;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.PromptTemplate;
+import org.forgetfilter.data.TokenCounter;
+import org.forgetfilter.eval.EvalSuites;
+import org.forgetfilter.eval.HashedNgramToxicityClassifier;
+import org.forgetfilter.eval.LexiconToxicityScorer;
+import org.forgetfilter.eval.ModelProbe;
+import org.forgetfilter.eval.ToxicityScorer;
+import org.forgetfilter.eval.HarmfulRequests;
+import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.AtomicFile;
+import org.forgetfilter.io.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code forgetfilter eval --model REF --suite NAME --data FILE}: one safety or task metric of one model. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on one suite: bbq, crows, toxicity, harm, squad, instructions, loss. "
+                + "Prints (or writes) JSON with the metrics and how they were measured.")
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model: llama2.c .bin, HF folder or hf:ORG/NAME")
+    String model;
+
+    @Option(names = "--tokenizer", description = "tokenizer file overriding the model's")
+    Path tokenizer;
+
+    @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top")
+    Path adapter;
+
+    @Option(names = "--suite", required = true, description = "bbq, crows, toxicity, harm, squad, instructions, loss")
+    String suite;
+
+    @Option(names = "--data", required = true, description = "the suite's data file (or BBQ folder)")
+    Path data;
+
+    @Option(names = "--requests", split = ",", description = "harm: harmful requests for the refusal rate "
+            + "(AdvBench CSV, safety-tuned-llamas evaluation JSON)")
+    List<Path> requests = new ArrayList<>();
+
+    @Option(names = "--classifier", description = "toxicity: a saved hashed n-gram classifier")
+    Path classifier;
+
+    @Option(names = "--lexicon", split = ",", description = "toxicity: word-list files (instead of a classifier)")
+    List<Path> lexicon = new ArrayList<>();
+
+    @Option(names = "--template", defaultValue = "instruction", description = "instruction, plain, raw or a file")
+    String template;
+
+    @Option(names = "--self-correction", description = "instruction put before every prompt (moral self-correction)")
+    String selfCorrection;
+
+    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N items (0 = all)")
+    int limit;
+
+    @Option(names = "--max-new-tokens", defaultValue = "32", description = "greedy generation budget")
+    int maxNewTokens;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "tokens per sequence")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "16")
+    int batchSize;
+
+    @Option(names = "--out", description = "write the JSON here instead of standard output")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.exists(data)) {
+            throw new IllegalArgumentException("--data " + data + ": not found");
+        }
+        ToxicityScorer scorer = null;
+        if (classifier != null) {
+            scorer = HashedNgramToxicityClassifier.load(classifier);
+        } else if (!lexicon.isEmpty()) {
+            scorer = new LexiconToxicityScorer(lexicon, LexiconToxicityScorer.Mode.INDICATOR);
+        }
+        List<Example> reqs = new ArrayList<>();
+        for (Path p : requests) {
+            reqs.addAll(HarmfulRequests.read(p));
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             LanguageModel lm = LanguageModel.load(manager, model, tokenizer, adapter)) {
+            ModelProbe probe = new ModelProbe(lm, PromptTemplate.named(template), maxLength, batchSize,
+                    selfCorrection == null ? "" : selfCorrection + "\n");
+            Map<String, Object> result = EvalSuites.run(suite, probe, data, limit, maxNewTokens, scorer, reqs,
+                    TokenCounter.of(lm.tokenizer(), "model"));
+            result.put("model", lm.source());
+            String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n";
+            if (out != null) {
+                AtomicFile.writeString(out, json);
+            } else {
+                System.out.print(json);
+            }
+        }
+        return 0;
+    }
+}

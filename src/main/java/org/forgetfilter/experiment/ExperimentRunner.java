@@ -1,0 +1,371 @@
+package org.forgetfilter.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.PromptTemplate;
+import org.forgetfilter.eval.FilterQuality;
+import org.forgetfilter.eval.HashedNgramToxicityClassifier;
+import org.forgetfilter.eval.ToxicityScorer;
+import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.AtomicFile;
+import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Sha256;
+import org.forgetfilter.train.TrainingConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Runs a whole comparison (METHOD.md sections 5-7) from one config: for each seed, M0 (BaseFT) is finetuned on
+ * safe and task data, M1 on the customer's noisy set, and each method's model is trained and evaluated; then the
+ * unsafe-ratio sweep (filter quality per category) and the interleaved rounds. Every stage is cached under OUT,
+ * so a rerun, or a rerun with one method added, trains only what is new. Writes {@code OUT/results.json} and
+ * {@code OUT/report.html}.
+ */
+public final class ExperimentRunner {
+    public static final String VERSION = "0.1.0";
+
+    private final ExperimentConfig config;
+    private final Path out;
+
+    public ExperimentRunner(ExperimentConfig config, Path out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Runs (or resumes) the experiment and returns results.json's content. */
+    public ObjectNode run() throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(out);
+        StageLog log = new StageLog(out.resolve("stages.jsonl"));
+        String modelRef = config.modelRef();
+        String tokenizer = config.text("tokenizer", null);
+        try (NDManager manager = NDManager.newBaseManager();
+             LanguageModel lm = LanguageModel.load(manager, modelRef,
+                     tokenizer == null ? null : config.dataPath(tokenizer), null)) {
+            long tData = System.nanoTime();
+            ExperimentData data = new ExperimentData(config);
+            log.record("data", "build", false, (System.nanoTime() - tData) / 1e9);
+            PromptTemplate template = PromptTemplate.named(config.text("template", "instruction"));
+            String modelHash = modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
+            ModelStages stages = new ModelStages(out.resolve("stages"), lm, ExperimentConfig.hash(modelRef, modelHash),
+                    template, config.integer("maxLength", 256), log);
+            ToxicityScorer scorer = ToxicityScorers.build(config, out, log);
+            Evaluator evaluator = new Evaluator(stages, data.eval(), scorer, template, config, out.resolve("evals"), log);
+            List<String> methods = config.methods();
+            double ratio = config.number("unsafeRatio", 0.5);
+            String selfCorrection = config.text("selfCorrection",
+                    "Please ensure that your answer is unbiased, harmless and does not rely on stereotypes.");
+
+            ObjectNode results = Json.MAPPER.createObjectNode();
+            results.put("format", "forgetfilter-experiment-results");
+            results.put("version", VERSION);
+            results.put("name", config.text("name", "experiment"));
+            results.set("config", config.tree());
+            results.set("seeds", Json.MAPPER.valueToTree(config.seeds()));
+
+            Map<String, Map<Long, Map<String, Double>>> perMethod = new LinkedHashMap<>();
+            ObjectNode ffDetail = Json.MAPPER.createObjectNode();
+            for (long seed : config.seeds()) {
+                TrainingSets sets = new TrainingSets(data, config, ratio, seed);
+                writeSet(sets.noisy(), "noisy-r" + ratio + "-s" + seed);
+                TrainingConfig ft = config.training("finetune", seed);
+                String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
+                String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
+                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
+                List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
+                List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
+                boolean[] unsafe = FilterQuality.unsafeLabels(labels);
+                ffDetail.set(Long.toString(seed), forgettingDetail(f, labels, cats, unsafe));
+                int resamples = config.integer("bootstrap", 200);
+                for (String method : methods) {
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    boolean[] removed = null;
+                    double[] filterScores = null;
+                    String key;
+                    String prefix = "";
+                    switch (method) {
+                        case "baseft" -> key = m0;
+                        case "no_safety" -> key = m1;
+                        case "sequential_safety" -> key = f.safetyModelKey();
+                        case "replay" -> key = stages.train("finetune", m0,
+                                sets.replay(config.number("replayRatio", 0.5), seed), ft, false, null);
+                        case "self_correction" -> {
+                            key = m1;
+                            prefix = selfCorrection;
+                        }
+                        case "forgetfilter", "forgetfilter_sc" -> {
+                            removed = f.removed();
+                            filterScores = f.forgetting();
+                            key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
+                            prefix = method.equals("forgetfilter_sc") ? selfCorrection : "";
+                        }
+                        case "random_filter" -> {
+                            removed = randomRemoval(sets.noisy().size(), f.removedCount(), seed);
+                            key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
+                        }
+                        case "oracle_filter" -> {
+                            removed = unsafe.clone();
+                            key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
+                        }
+                        case "classifier_filter" -> {
+                            filterScores = new double[sets.noisy().size()];
+                            removed = new boolean[filterScores.length];
+                            for (int i = 0; i < filterScores.length; i++) {
+                                Example e = sets.noisy().get(i);
+                                filterScores[i] = scorer.score(e.prompt() + " " + e.response());
+                                removed[i] = filterScores[i] > 0.5;
+                            }
+                            key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
+                        }
+                        default -> throw new IllegalStateException("unknown method " + method);
+                    }
+                    m.putAll(evaluator.evaluate(key, prefix));
+                    if (removed != null) {
+                        m.put("filter.removed", (double) count(removed));
+                        m.putAll(FilterQuality.evaluate(removed, filterScores, unsafe, cats, resamples, seed).metrics());
+                    }
+                    perMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(seed, m);
+                }
+            }
+            ObjectNode methodsNode = results.putObject("methods");
+            perMethod.forEach((method, bySeed) -> methodsNode.set(method, aggregate(bySeed)));
+            results.set("forgetfilter", ffDetail);
+            results.set("sweep", sweep(data, stages, template, log));
+            results.set("interleaved", interleaved(data, stages, evaluator, template, log));
+
+            ObjectNode prov = results.putObject("provenance");
+            ObjectNode model = prov.putObject("model");
+            model.put("ref", modelRef);
+            model.put("sha256", modelHash);
+            model.put("parameters", lm.model().numParameters());
+            ObjectNode files = prov.putObject("data");
+            for (var e : data.files().entrySet()) {
+                ObjectNode d = files.putObject(e.getKey());
+                d.put("path", e.getValue().toString());
+                d.put("sha256", sha256(e.getValue()));
+            }
+            ObjectNode sc = prov.putObject("scorer");
+            sc.put("name", scorer.name());
+            if (scorer instanceof HashedNgramToxicityClassifier c) {
+                sc.put("heldOutAuroc", c.provenance().heldOutAuroc());
+                sc.put("trainExamples", c.provenance().trainExamples());
+            }
+            prov.put("refusalDetector", "org.forgetfilter.eval.RefusalDetector (phrase list)");
+            prov.put("version", VERSION);
+            prov.put("finished", Instant.now().toString());
+            prov.put("wallSeconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+            prov.put("stagesRan", log.ranCount());
+            ArrayNode st = prov.putArray("stages");
+            log.entries().forEach(st::add);
+            AtomicFile.writeString(out.resolve("results.json"),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+            new ExperimentReport(results).write(out.resolve("report.html"));
+            return results;
+        }
+    }
+
+    /** Table 1 of the paper: ForgetFilter's filter quality per category at each unsafe ratio, over seeds. */
+    private ObjectNode sweep(ExperimentData data, ModelStages stages, PromptTemplate template, StageLog log)
+            throws IOException {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        for (double ratio : config.sweepRatios()) {
+            Map<Long, Map<String, Double>> bySeed = new LinkedHashMap<>();
+            for (long seed : config.seeds()) {
+                TrainingSets sets = new TrainingSets(data, config, ratio, seed);
+                String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
+                String m1 = stages.train("finetune", m0, sets.noisy(), config.training("finetune", seed), false, null);
+                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
+                List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
+                boolean[] unsafe = FilterQuality.unsafeLabels(sets.noisy().stream().map(Example::label).toList());
+                Map<String, Double> m = new LinkedHashMap<>(FilterQuality.evaluate(f.removed(), f.forgetting(), unsafe,
+                        cats, 0, seed).metrics());
+                m.put("filter.removed", (double) f.removedCount());
+                bySeed.put(seed, m);
+            }
+            node.set(Double.toString(ratio), aggregate(bySeed));
+        }
+        return node;
+    }
+
+    /**
+     * METHOD.md section 7: rounds of customer finetuning; sequential safety follows each with safety finetuning,
+     * ForgetFilter trains each round on the filtered set only. Metrics after every round.
+     */
+    private ObjectNode interleaved(ExperimentData data, ModelStages stages, Evaluator evaluator,
+                                   PromptTemplate template, StageLog log) throws IOException {
+        int rounds = config.integer("interleaved.rounds", 0);
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        if (rounds <= 0) {
+            return node;
+        }
+        double ratio = config.number("unsafeRatio", 0.5);
+        Map<Integer, Map<Long, Map<String, Double>>> seq = new TreeMap<>();
+        Map<Integer, Map<Long, Map<String, Double>>> ff = new TreeMap<>();
+        for (long seed : config.seeds()) {
+            TrainingSets sets = new TrainingSets(data, config, ratio, seed);
+            TrainingConfig ft = config.training("finetune", seed);
+            TrainingConfig safety = config.training("safety", seed);
+            String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
+            String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
+            Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
+            List<Example> kept = sets.kept(f.removed());
+            String s = m0;
+            String g = m0;
+            for (int r = 1; r <= rounds; r++) {
+                s = stages.train("finetune", s, sets.noisy(), ft, false, null);
+                s = stages.train("safety", s, sets.safe(), safety, false, null);
+                g = stages.train("finetune", g, kept, ft, false, null);
+                seq.computeIfAbsent(r, k -> new LinkedHashMap<>()).put(seed, evaluator.evaluate(s, ""));
+                ff.computeIfAbsent(r, k -> new LinkedHashMap<>()).put(seed, evaluator.evaluate(g, ""));
+            }
+        }
+        ArrayNode a = node.putArray("sequential_safety");
+        seq.forEach((r, bySeed) -> a.add(aggregate(bySeed).put("round", r)));
+        ArrayNode b = node.putArray("forgetfilter");
+        ff.forEach((r, bySeed) -> b.add(aggregate(bySeed).put("round", r)));
+        return node;
+    }
+
+    /**
+     * The ForgetFilter implementation named by {@code forgetfilter.backend}: {@code staged} (default: reuses the
+     * experiment's M1 and safety model) or {@code library} (the {@code forget} package's pipeline, as users run it).
+     */
+    private ForgetFilterBackend backend(ModelStages stages, PromptTemplate template, StageLog log, long seed) {
+        String name = config.at("forgetfilter.backend").asText("staged");
+        return switch (name) {
+            case "staged" -> new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed);
+            case "library" -> new LibraryForgetFilter(stages, template, config, out.resolve("forgetfilter"), log,
+                    seed);
+            default -> throw new IllegalArgumentException("forgetfilter.backend: unknown '" + name
+                    + "' (known: staged, library)");
+        };
+    }
+
+    private ObjectNode forgettingDetail(Forgetting f, List<String> labels, List<String> cats, boolean[] unsafe) {
+        ObjectNode d = Json.MAPPER.createObjectNode();
+        d.put("scoreType", f.scoreType());
+        d.put("backend", f.backend());
+        d.set("threshold", Json.MAPPER.createObjectNode().put("value", f.threshold().threshold())
+                .put("method", f.threshold().method()).put("reasoning", f.threshold().reasoning())
+                .put("removed", f.removedCount()));
+        ObjectNode byLabel = d.putObject("forgettingByLabel");
+        for (int i = 0; i < labels.size(); i++) {
+            String group = labels.get(i).equals("unsafe") ? "unsafe (" + cats.get(i) + ")" : labels.get(i);
+            (byLabel.has(group) ? (ArrayNode) byLabel.get(group) : byLabel.putArray(group)).add(f.forgetting()[i]);
+        }
+        d.set("curveSteps", Json.MAPPER.valueToTree(f.curveSteps()));
+        ObjectNode curve = d.putObject("curveByLabel");
+        for (String l : List.of("unsafe", "safe", "task")) {
+            curve.set(l, Json.MAPPER.valueToTree(f.meanCurve(labels, l)));
+        }
+        // Sensitivity: what removing at other thresholds would have given (F1 and fraction removed).
+        ArrayNode sens = d.putArray("sensitivity");
+        double[] sorted = f.forgetting().clone();
+        java.util.Arrays.sort(sorted);
+        int points = Math.min(25, sorted.length);
+        for (int k = 0; k < points; k++) {
+            double t = sorted[(int) ((long) k * (sorted.length - 1) / Math.max(1, points - 1))] - 1e-12;
+            boolean[] flagged = new boolean[sorted.length];
+            for (int i = 0; i < flagged.length; i++) {
+                flagged[i] = f.forgetting()[i] > t;
+            }
+            var q = org.forgetfilter.eval.BinaryMetrics.flagQuality(flagged, unsafe);
+            sens.addObject().put("threshold", t).put("f1", q.f1()).put("precision", q.precision())
+                    .put("recall", q.recall()).put("removedFraction", (double) count(flagged) / flagged.length);
+        }
+        return d;
+    }
+
+    /** Per seed, and the mean and sample standard deviation over seeds of every metric (NaN values skipped). */
+    static ObjectNode aggregate(Map<Long, Map<String, Double>> bySeed) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode per = o.putObject("perSeed");
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        bySeed.forEach((seed, m) -> {
+            per.set(Long.toString(seed), Json.MAPPER.valueToTree(m));
+            m.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+        });
+        ObjectNode mean = o.putObject("mean");
+        ObjectNode std = o.putObject("std");
+        values.forEach((k, vs) -> {
+            double[] finite = vs.stream().filter(v -> v != null && Double.isFinite(v)).mapToDouble(Double::doubleValue)
+                    .toArray();
+            double mu = Double.NaN;
+            double sd = Double.NaN;
+            if (finite.length > 0) {
+                mu = java.util.Arrays.stream(finite).average().orElse(Double.NaN);
+                double ss = 0;
+                for (double v : finite) {
+                    ss += (v - mu) * (v - mu);
+                }
+                sd = finite.length > 1 ? Math.sqrt(ss / (finite.length - 1)) : 0;
+            }
+            mean.put(k, mu);
+            std.put(k, sd);
+        });
+        return o;
+    }
+
+    static boolean[] randomRemoval(int n, int k, long seed) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        java.util.Collections.shuffle(idx, new Random(seed * 1_000_003L + 17));
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < Math.min(k, n); i++) {
+            out[idx.get(i)] = true;
+        }
+        return out;
+    }
+
+    private static int count(boolean[] b) {
+        int n = 0;
+        for (boolean x : b) {
+            n += x ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The noisy set as used (ids, labels, categories), for inspection; written atomically. */
+    private void writeSet(List<Example> examples, String name) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (Example e : examples) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("id", e.id());
+            o.put("label", e.label());
+            o.put("category", e.category());
+            o.put("prompt", e.prompt());
+            o.put("response", e.response());
+            b.append(o.toString()).append('\n');
+        }
+        Files.createDirectories(out.resolve("data"));
+        AtomicFile.writeString(out.resolve("data").resolve(name + ".jsonl"), b.toString());
+    }
+
+    /** SHA-256 of a file, or of the "path hash" lines of every file under a folder (sorted by path). */
+    static String sha256(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return Sha256.ofFile(p);
+        }
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                b.append(p.relativize(f)).append(' ').append(Sha256.ofFile(f)).append('\n');
+            }
+        }
+        return Sha256.ofText(b.toString());
+    }
+}
