@@ -31,7 +31,7 @@ fi
 [[ -f m0/config.json ]] || "$ff" finetune --model "$data/models/stories260K/stories260K.bin" --data m0_train.jsonl \
     --out m0 --epochs 3 --batch-size 16 --lr 1e-3 --seed 7
 
-for score in loglik rouge1; do
+for score in prob rouge1; do
   "$ff" filter --model m0 --data noisy.jsonl --safe review.jsonl --out "filter-$score" \
       --score "$score" --score-at 10,25 --compare-released-scoring 20 2> "filter-$score.log"
   echo "== $score: $work/filter-$score/summary.json, report: $work/filter-$score/report.html"
