@@ -75,13 +75,13 @@ public final class ExampleScorer {
     }
 
     /**
-     * Times the released code's way of getting a completion for the first {@code n} prompts: batch 1, up to 500 new
-     * tokens (capped by the model's context), no stop at the first newline; only the first line is used afterwards.
+     * Times the released code's way of getting a completion for the first {@code n} prompts: batch 1, 500 new tokens
+     * (capped by the model's context), no stop at the first newline or at EOS; only the first line is used after.
      * Returns the seconds per example.
      */
     public static double releasedWaySecondsPerExample(LanguageModel lm, List<int[]> prompts, int n) {
         int k = Math.min(n, prompts.size());
-        GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1);
+        GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1).ignoringEos();
         long t = System.nanoTime();
         gen.generate(prompts.subList(0, k), 500, List.of(), null);
         return (System.nanoTime() - t) / 1e9 / k;

@@ -30,7 +30,7 @@ public enum ScoreType {
     }
 
     public boolean needsRouge() {
-        return this != LOGLIK;
+        return this == ROUGE1 || this == BOTH;
     }
 
     public boolean needsLoglik() {

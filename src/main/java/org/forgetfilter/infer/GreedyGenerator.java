@@ -25,6 +25,7 @@ public final class GreedyGenerator {
     private final TransformerLm model;
     private final Tokenizer tokenizer;
     private final int batchSize;
+    private boolean stopAtEos = true;
     private long generatedTokens;
 
     /** One finished generation: the new token ids (stop tokens excluded) and their text (cut at a stop string). */
@@ -38,6 +39,15 @@ public final class GreedyGenerator {
         this.model = model;
         this.tokenizer = tokenizer;
         this.batchSize = batchSize;
+    }
+
+    /**
+     * Keeps decoding through EOS until {@code maxNewTokens}, as a fixed-length {@code generate} call does; used to
+     * time the released ForgetFilter code's way of scoring.
+     */
+    public GreedyGenerator ignoringEos() {
+        this.stopAtEos = false;
+        return this;
     }
 
     /** Tokens generated so far by this generator (for rates). */
@@ -122,7 +132,7 @@ public final class GreedyGenerator {
                     }
                     int t = (int) next[r];
                     // llama2.c's run.c also ends a sample when the model starts a new one (BOS).
-                    if (t == tokenizer.eosId() || t == tokenizer.bosId()) {
+                    if (stopAtEos && (t == tokenizer.eosId() || t == tokenizer.bosId())) {
                         done[r] = true;
                         continue;
                     }
