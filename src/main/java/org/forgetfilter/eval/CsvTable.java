@@ -1,14 +1,13 @@
 package org.forgetfilter.eval;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.forgetfilter.data.CsvReader;
 
 /**
  * A CSV file read whole (RFC 4180: comma separated, fields optionally in double quotes, "" for a quote inside a
@@ -37,11 +36,13 @@ public final class CsvTable {
     }
 
     public static CsvTable read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        List<Row> records = new ArrayList<>();
+        try (CsvReader csv = new CsvReader(file)) {
+            List<String> fields;
+            while ((fields = csv.next()) != null) {
+                records.add(new Row((int) csv.rowLine(), List.copyOf(fields)));
+            }
         }
-        List<Row> records = parse(text, file);
         if (records.isEmpty()) {
             throw new IOException(file + ": empty CSV, expected a header line");
         }
@@ -67,69 +68,5 @@ public final class CsvTable {
                     + " fields, found " + row.fields().size());
         }
         return row.fields().get(i);
-    }
-
-    static List<Row> parse(String text, Path file) throws IOException {
-        List<Row> rows = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean fieldStarted = false;
-        int line = 1;
-        int recordLine = 1;
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i += 2;
-                        continue;
-                    }
-                    quoted = false;
-                } else {
-                    if (c == '\n') {
-                        line++;
-                    }
-                    field.append(c);
-                }
-                i++;
-                continue;
-            }
-            if (c == '"' && field.length() == 0 && !fieldStarted) {
-                quoted = true;
-                fieldStarted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-                fieldStarted = false;
-            } else if (c == '\n' || c == '\r') {
-                fields.add(field.toString());
-                field.setLength(0);
-                fieldStarted = false;
-                if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
-                    rows.add(new Row(recordLine, List.copyOf(fields)));
-                }
-                fields.clear();
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                line++;
-                recordLine = line;
-            } else {
-                field.append(c);
-                fieldStarted = true;
-            }
-            i++;
-        }
-        if (quoted) {
-            throw new IOException(file + ": quoted field starting on line " + recordLine + " is never closed");
-        }
-        if (field.length() > 0 || !fields.isEmpty()) {
-            fields.add(field.toString());
-            rows.add(new Row(recordLine, List.copyOf(fields)));
-        }
-        return rows;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.forgetfilter.data.CsvReader;
 import org.forgetfilter.data.DataFormatException;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.JsonRecords;

@@ -1,4 +1,4 @@
-package org.forgetfilter.data.build;
+package org.forgetfilter.data;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -11,19 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.forgetfilter.data.DataFormatException;
 
 /**
  * Streams the rows of an RFC 4180 CSV file (comma separated, fields optionally in double quotes, "" for a quote
- * inside quotes, line breaks allowed inside quotes). Strict UTF-8.
+ * inside quotes, line breaks allowed inside quotes). Strict UTF-8; a leading byte-order mark is skipped; blank lines
+ * between rows are skipped. Errors name the file and line.
  */
-final class CsvReader implements Closeable {
+public final class CsvReader implements Closeable {
     private final Path file;
     private final BufferedReader in;
     private long line = 1;
     private long rowStartLine;
+    private boolean started;
 
-    CsvReader(Path file) throws IOException {
+    public CsvReader(Path file) throws IOException {
         this.file = file;
         this.in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -31,14 +32,20 @@ final class CsvReader implements Closeable {
     }
 
     /** Line on which the last row returned by {@link #next()} started. */
-    long rowLine() {
+    public long rowLine() {
         return rowStartLine;
     }
 
     /** The next row, or null at the end of the file. */
-    List<String> next() throws IOException {
+    public List<String> next() throws IOException {
         try {
             int c = in.read();
+            if (!started) {
+                started = true;
+                if (c == '\uFEFF') {
+                    c = in.read();
+                }
+            }
             while (c == '\n' || c == '\r') {
                 if (c == '\n') {
                     line++;
