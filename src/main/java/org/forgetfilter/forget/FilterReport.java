@@ -61,7 +61,7 @@ final class FilterReport {
         h.figure(sc, "Each example's score before and after the safety finetune.",
                 "Points far below the diagonal were learned under M1 and then forgotten.");
 
-        if (r.atStep().size() > 1 || !r.atStep().isEmpty()) {
+        if (!r.atStep().isEmpty()) {
             LineChart lc = new LineChart().title("Mean score over safety steps").xLabel("safety step")
                     .yLabel("mean " + cfg.score().decidingName());
             groups.forEach((label, idx) -> {
@@ -83,11 +83,11 @@ final class FilterReport {
         Integer[] order = IntStream.range(0, data.size()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -r.forgetting()[i])).toArray(Integer[]::new);
         h.section("Most forgotten examples");
-        h.table(examples(order, 0));
+        h.table(examples(order));
         h.section("Least forgotten examples");
         Integer[] reversed = order.clone();
         java.util.Collections.reverse(java.util.Arrays.asList(reversed));
-        h.table(examples(reversed, 0));
+        h.table(examples(reversed));
         h.section("Provenance");
         h.preformatted(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s.get("provenance")));
         h.writeTo(file);
@@ -110,12 +110,12 @@ final class FilterReport {
         return t;
     }
 
-    private Table examples(Integer[] order, int from) {
+    private Table examples(Integer[] order) {
         boolean labels = FilterSummary.hasLabels(data);
         Table t = labels ? new Table("id", "label", "forgetting", "removed", "prompt", "response")
                 : new Table("id", "forgetting", "removed", "prompt", "response");
         t.decimals(4);
-        for (int k = from; k < Math.min(order.length, from + SHOWN); k++) {
+        for (int k = 0; k < Math.min(order.length, SHOWN); k++) {
             int i = order[k];
             Example e = data.get(i);
             List<Object> row = new ArrayList<>();
