@@ -7,10 +7,10 @@ import org.forgetfilter.tokenizer.Tokenizer;
  * The tokenizer of a randomly initialised benchmark model: ids only, no BOS or EOS (so generation never stops
  * early), each id decodes to {@code <id>}. Not for real text.
  */
-final class SyntheticTokenizer implements Tokenizer {
+public final class SyntheticTokenizer implements Tokenizer {
     private final int vocab;
 
-    SyntheticTokenizer(int vocab) {
+    public SyntheticTokenizer(int vocab) {
         this.vocab = vocab;
     }
 

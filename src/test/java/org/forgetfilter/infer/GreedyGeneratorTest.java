@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.forgetfilter.bench.SyntheticTokenizer;
 import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.model.TinyModels;
 import org.forgetfilter.model.TransformerLm;
@@ -46,8 +47,8 @@ class GreedyGeneratorTest {
     void cachedBatchedDecodingEqualsRecomputingEachRowAlone(ModelConfig cfg) {
         try (NDManager root = NDManager.newBaseManager();
              TransformerLm model = TransformerLm.create(root, cfg, TinyModels.weights(cfg, 21))) {
-            // EOS id outside the reachable range would stop rows early; use a tokenizer whose EOS/BOS are -1.
-            GreedyGenerator gen = new GreedyGenerator(model, new FakeTokenizer(cfg.vocabSize()), 3);
+            // A tokenizer without BOS/EOS, so that no row stops early.
+            GreedyGenerator gen = new GreedyGenerator(model, new SyntheticTokenizer(cfg.vocabSize()), 3);
             List<int[]> prompts = List.of(new int[] {3, 4, 5, 6, 7}, new int[] {9}, new int[] {10, 11},
                     new int[] {12, 13, 14, 15, 16, 17, 18}, new int[] {20, 21, 22});
             List<GreedyGenerator.Generation> got = gen.generate(prompts, 12, List.of(), null);
