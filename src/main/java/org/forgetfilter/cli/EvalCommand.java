@@ -14,6 +14,7 @@ import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -28,14 +29,8 @@ import java.util.concurrent.Callable;
         description = "Evaluate a model on one suite: bbq, crows, toxicity, harm, squad, instructions, loss. "
                 + "Prints (or writes) JSON with the metrics and how they were measured.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model: llama2.c .bin, HF folder or hf:ORG/NAME")
-    String model;
-
-    @Option(names = "--tokenizer", description = "tokenizer file overriding the model's")
-    Path tokenizer;
-
-    @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top")
-    Path adapter;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--suite", required = true, description = "bbq, crows, toxicity, harm, squad, instructions, loss")
     String suite;
@@ -90,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
             reqs.addAll(HarmfulRequests.read(p));
         }
         try (NDManager manager = NDManager.newBaseManager();
-             LanguageModel lm = LanguageModel.load(manager, model, tokenizer, adapter)) {
+             LanguageModel lm = modelOptions.load(manager)) {
             ModelProbe probe = new ModelProbe(lm, PromptTemplate.named(template), maxLength, batchSize,
                     selfCorrection == null ? "" : selfCorrection + "\n");
             Map<String, Object> result = EvalSuites.run(suite, probe, data, limit, maxNewTokens, scorer, reqs,

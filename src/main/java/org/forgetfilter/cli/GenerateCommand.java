@@ -1,7 +1,6 @@
 package org.forgetfilter.cli;
 
 import ai.djl.ndarray.NDManager;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.forgetfilter.infer.GreedyGenerator;
@@ -9,6 +8,7 @@ import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.infer.SequenceEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,14 +20,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "llama2.c .bin, Hugging Face folder or hf:ORG/NAME")
-    String model;
-
-    @Option(names = "--tokenizer", description = "tokenizer file or folder overriding the model's")
-    Path tokenizer;
-
-    @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top of the model")
-    Path adapter;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--prompt", defaultValue = "", description = "text to continue (default: start from BOS)")
     String prompt;
@@ -44,7 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-new-tokens must be positive, got " + maxNewTokens);
         }
         try (NDManager root = NDManager.newBaseManager();
-             LanguageModel lm = LanguageModel.load(root, model, tokenizer, adapter)) {
+             LanguageModel lm = modelOptions.load(root)) {
             int positions = lm.model().config().maxPositions();
             int[] ids = new SequenceEncoder(lm.tokenizer(), positions, false).encodePrompt(prompt, maxNewTokens);
             GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), 1);

@@ -15,14 +15,8 @@ import picocli.CommandLine.Option;
         description = "Writes one JSON line per example, in input order: id, loglik (sum over the response tokens, "
                 + "EOS included), loglik_mean (per token) and tokens (response token count).")
 public final class ScoreCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "llama2.c .bin, Hugging Face folder or hf:ORG/NAME")
-    String model;
-
-    @Option(names = "--tokenizer", description = "tokenizer file or folder overriding the model's")
-    Path tokenizer;
-
-    @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top of the model")
-    Path adapter;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--data", required = true, description = "examples to score")
     Path data;
@@ -43,7 +37,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager root = NDManager.newBaseManager();
-             LanguageModel lm = LanguageModel.load(root, model, tokenizer, adapter);
+             LanguageModel lm = modelOptions.load(root);
              ExampleReader reader = input.open(data)) {
             ExampleScoring scoring = new ExampleScoring(lm, input.template(), batchSize, maxLength);
             long n = scoring.scoreTo(reader, out);
