@@ -74,11 +74,10 @@ final class FilterSummary {
         n.put("n_removed", removed);
         n.put("score", cfg.score().cliName());
         n.put("deciding_score", cfg.score().decidingName());
-        ObjectNode th = n.putObject("threshold");
-        th.put("value", choice.threshold());
-        th.put("method", choice.method());
-        th.put("reasoning", choice.reasoning());
-        th.set("parameters", Json.MAPPER.valueToTree(new TreeMap<>(choice.parameters())));
+        n.put("threshold", choice.threshold());
+        n.put("threshold_method", choice.method());
+        n.put("threshold_reasoning", choice.reasoning());
+        n.set("threshold_parameters", Json.MAPPER.valueToTree(new TreeMap<>(choice.parameters())));
         n.put("safety_steps", cfg.safetySteps());
         n.set("score_at", Json.MAPPER.valueToTree(cfg.scoreAt()));
         n.put("seed", cfg.seed());
@@ -89,7 +88,12 @@ final class FilterSummary {
         n.set("training", training);
         n.put("generated_tokens", generatedTokens);
         if (hasLabels(data)) {
-            n.set("metrics", metrics());
+            // The headline numbers at the top level, as the filter's output contract names them; details below.
+            ObjectNode m = metrics();
+            for (String k : new String[] {"precision", "recall", "f1", "auroc"}) {
+                n.set(k, m.get(k));
+            }
+            n.set("metrics", m);
         }
         ObjectNode prov = n.putObject("provenance");
         prov.put("version", ForgetFilter.VERSION);

@@ -101,6 +101,9 @@ class ForgetFilterTest {
         assertEquals(16, summary.get("n_input").asInt());
         assertEquals(12, summary.get("n_kept").asInt());
         assertTrue(summary.get("metrics").get("auroc").isNumber());
+        assertEquals(summary.get("metrics").get("f1").asDouble(), summary.get("f1").asDouble());
+        assertEquals(r.threshold().threshold(), summary.get("threshold").asDouble(), 0);
+        assertEquals("remove-fraction", summary.get("threshold_method").asText());
         assertTrue(summary.get("stage_seconds").has("retrain"));
         assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
         String html = Files.readString(out.resolve("report.html"));
@@ -115,7 +118,7 @@ class ForgetFilterTest {
         assertArrayEquals(labelled.forgetting(), unlabelled.forgetting());
         assertArrayEquals(labelled.removed(), unlabelled.removed());
         JsonNode summary = Json.MAPPER.readTree(dir.resolve("b").resolve("summary.json").toFile());
-        assertFalse(summary.has("metrics"), "no labels, no metrics");
+        assertFalse(summary.has("metrics") || summary.has("f1"), "no labels, no metrics");
     }
 
     @Test
