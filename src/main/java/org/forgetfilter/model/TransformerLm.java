@@ -172,11 +172,12 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** {@code x W + b}, plus the LoRA update when the layer is adapted; {@code layer} is the HF module name. */
     protected NDArray linear(NDArray x, String layer) {
-        NDArray y = x.matMul(weight(layer + ".weight"));
+        NDArray w = weight(layer + ".weight");
         NDArray bias = weights.get(layer + ".bias");
-        if (bias != null) {
-            y = y.add(bias);
-        }
+        // with a bias, torch's linear adds it inside the matrix product (one addmm instead of a product and a sum);
+        // it wants the weight as (out, in), which the transposed view of our (in, out) weight is, without a copy
+        NDArray y = bias == null ? x.matMul(w)
+                : x.getNDArrayInternal().linear(x, w.transpose(), bias).singletonOrThrow();
         LoraLayer adapter = lora.get(layer);
         if (adapter != null) {
             NDArray in = x;

@@ -60,9 +60,8 @@ public final class AdamW implements AutoCloseable {
      *
      * <p>Memory traffic, not arithmetic, bounds this step (GPT-2 small: 4 x 0.5 GB of parameters, gradients and
      * moments). Every operation therefore works in place and the gradient buffer, which is zeroed at the end
-     * anyway, serves as scratch space: no temporary as large as a parameter is allocated (a fresh allocation above
-     * glibc's 32 MB mmap limit costs a page fault per 4 KB). The clipping factor is folded into the moment
-     * updates. With c = clip factor, bc1 = 1 - beta1^t, bc2 = 1 - beta2^t, this computes torch's AdamW:
+     * anyway, serves as scratch space; the only temporary is the square root of v, freed right away. The clipping
+     * factor is folded into the moment updates. With c = clip factor, bc1 = 1 - beta1^t, bc2 = 1 - beta2^t, this computes torch's AdamW:
      * <pre>
      * p *= 1 - lr * wd
      * m  = beta1 m + (1 - beta1) c g
@@ -95,8 +94,11 @@ public final class AdamW implements AutoCloseable {
             m[i].muli(beta1).addi(g);
             g.muli(g).muli(secondScale);
             v[i].muli(beta2).addi(g);
-            // g <- stepSize * m / (sqrt(v) + epsHat), built in place: copy v, root, shift, invert, scale
-            g.muli(0f).addi(v[i]).powi(0.5f).addi(epsHat).muli((float) (1 / stepSize)).powi(-1f).muli(m[i]);
+            // p -= stepSize * m / (sqrt(v) + epsHat); the root is the step's one temporary (DJL has no in-place
+            // sqrt, and powi(0.5) runs torch's general pow kernel, several times slower than sqrt)
+            try (NDArray denominator = v[i].sqrt()) {
+                g.muli(0f).addi(m[i]).divi(denominator.addi(epsHat)).muli((float) stepSize);
+            }
             p.subi(g);
             g.muli(0f);
         }
