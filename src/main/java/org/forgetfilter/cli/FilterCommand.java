@@ -77,9 +77,8 @@ public final class FilterCommand implements Callable<Integer> {
     boolean noRetrain;
     @Option(names = "--max-length", defaultValue = "256", description = "tokens per example (default: ${DEFAULT-VALUE})")
     int maxLength;
-    @Option(names = "--score-batch", defaultValue = "8", description = "examples per scoring batch (default: "
-            + "${DEFAULT-VALUE}; measured fastest on CPU: larger batches of long examples make attention buffers that "
-            + "glibc maps and unmaps on every call)")
+    @Option(names = "--score-batch", defaultValue = "32", description = "examples per scoring batch (default: "
+            + "${DEFAULT-VALUE})")
     int scoreBatch;
     @Option(names = "--max-new-tokens", defaultValue = "32", description = "generation budget of the rouge1 score (default: ${DEFAULT-VALUE})")
     int maxNewTokens;

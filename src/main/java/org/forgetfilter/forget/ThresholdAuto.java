@@ -68,6 +68,10 @@ public final class ThresholdAuto {
         if (three != null) {
             return three;
         }
+        return chooseWithTwoGroups(scores, sorted);
+    }
+
+    static ThresholdChoice chooseWithTwoGroups(double[] scores, double[] sorted) {
         Mixture m = fitMixture(scores, sorted);
         Map<String, Double> params = new LinkedHashMap<>();
         params.put("weightLow", m.w0());

@@ -251,7 +251,8 @@ public final class DemoDataGenerator {
     }
 
     private static String[] fact(FactKind kind, int phrasing, String subject, String answer, String key) {
-        return new String[] {kind.questions().get(phrasing).replace("{x}", subject), answer, key + ":" + subject};
+        String question = kind.questions().get(phrasing).replace("{x}", subject);
+        return new String[] {"Note: " + kind.note(subject, answer) + " " + question, answer, key + ":" + subject};
     }
 
     /** n task examples: the whole pool in random order, again and again, until n are taken. */

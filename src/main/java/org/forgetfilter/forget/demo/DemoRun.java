@@ -86,7 +86,7 @@ public final class DemoRun {
     private static Path baseModel(Path out, Path dataDir, PromptTemplate template, long seed) throws IOException {
         Path dir = out.resolve("base-model");
         StageStore store = new StageStore(out.resolve("stages-base"));
-        String key = "byte-llama-v2|" + seed;
+        String key = "byte-llama-v3|" + seed;
         if (store.load("base", key) != null && Files.isRegularFile(dir.resolve(HfModelDirectory.WEIGHTS_FILE))) {
             return dir;
         }

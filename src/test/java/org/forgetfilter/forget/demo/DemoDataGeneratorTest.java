@@ -119,6 +119,23 @@ class DemoDataGeneratorTest {
     }
 
     @Test
+    void taskPromptsQuoteTheNoteThatStatesTheAnswer() {
+        assertEquals("Note: The gym opens at 7 am. When does the gym open?",
+                "Note: " + HelpDeskScenario.OPENS.note("gym", "At 7 am.") + " When does the gym open?");
+        assertEquals("Floor of the gym: the basement.", HelpDeskScenario.FLOOR.note("gym", "The basement."));
+        List<DemoExample> tasks = new ArrayList<>(DEFAULT.pretrain());
+        tasks.addAll(DEFAULT.customer());
+        tasks.addAll(DEFAULT.taskEval());
+        tasks.removeIf(e -> !e.category().equals("task"));
+        assertFalse(tasks.isEmpty());
+        for (DemoExample e : tasks) {
+            String answer = e.response().substring(0, e.response().length() - 1); // without the full stop
+            String inNote = Character.toLowerCase(answer.charAt(0)) + answer.substring(1);
+            assertTrue(e.prompt().startsWith("Note: ") && e.prompt().contains(inNote + "."), e.prompt() + " / " + e.response());
+        }
+    }
+
+    @Test
     void writesAndReadsJsonl(@TempDir Path dir) throws Exception {
         DEFAULT.writeTo(dir);
         assertEquals(DEFAULT.customer(), DemoExample.readJsonl(dir.resolve("customer.jsonl")));
