@@ -129,12 +129,12 @@ public final class ThresholdAuto {
             return null;
         }
         double minWeight = Math.max(0.05, 4.0 / n);
-        double[][] two = fitK(scores, sorted, new double[] {0.25, 0.75});
+        double[][] two = fitK(scores, sorted, new double[] {0.25, 0.75}, 0.5);
         double[][] three = null;
         // EM finds local optima: start from several spreads of quantiles and keep the most likely fit among those
         // whose groups all hold a real share of the data (a component on two outliers is not a group).
         for (double[] start : THREE_GROUP_STARTS) {
-            double[][] fit = fitK(scores, sorted, start);
+            double[][] fit = fitK(scores, sorted, start, 1.0 / start.length);
             boolean substantial = Arrays.stream(fit[0]).allMatch(wc -> wc >= minWeight);
             if (substantial && (three == null || fit[3][0] > three[3][0])) {
                 three = fit;
@@ -183,10 +183,11 @@ public final class ThresholdAuto {
     }
 
     /**
-     * EM for a k-component 1-D Gaussian mixture, started with means at the given quantiles, with a variance floor.
-     * Returns {weights, means, sds, {logLikelihood, iterations}}, components sorted by mean.
+     * EM for a k-component 1-D Gaussian mixture, started with equal weights, means at the given quantiles (spread
+     * over the range when those coincide) and variances of {@code startVarianceShare} times the overall variance,
+     * floored at 1e-4 of it. Returns {weights, means, sds, {logLikelihood, iterations}}, components sorted by mean.
      */
-    static double[][] fitK(double[] x, double[] sorted, double[] startQuantiles) {
+    static double[][] fitK(double[] x, double[] sorted, double[] startQuantiles, double startVarianceShare) {
         int k = startQuantiles.length;
         int n = x.length;
         double mean = 0;
@@ -203,10 +204,12 @@ public final class ThresholdAuto {
         double[] w = new double[k];
         double[] mu = new double[k];
         double[] v = new double[k];
+        boolean distinct = quantile(sorted, startQuantiles[0]) < quantile(sorted, startQuantiles[k - 1]);
         for (int c = 0; c < k; c++) {
             w[c] = 1.0 / k;
-            mu[c] = quantile(sorted, startQuantiles[c]);
-            v[c] = var / k;
+            // when the start quantiles coincide (many equal scores), spread the means over the whole range instead
+            mu[c] = distinct ? quantile(sorted, startQuantiles[c]) : sorted[0] + (sorted[n - 1] - sorted[0]) * c / (k - 1);
+            v[c] = var * startVarianceShare;
         }
         double[][] r = new double[n][k];
         double previous = Double.NEGATIVE_INFINITY;
@@ -273,82 +276,10 @@ public final class ThresholdAuto {
         return out;
     }
 
+    /** The two-component fit: {@link #fitK} started at the quartiles, as a {@link Mixture}. */
     static Mixture fitMixture(double[] x, double[] sorted) {
-        int n = x.length;
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
-        }
-        mean /= n;
-        double var = 0;
-        for (double v : x) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= n;
-        double floor = var * 1e-4;
-        double mu0 = quantile(sorted, 0.25);
-        double mu1 = quantile(sorted, 0.75);
-        if (mu0 == mu1) {
-            mu0 = sorted[0];
-            mu1 = sorted[n - 1];
-        }
-        double v0 = var;
-        double v1 = var;
-        double w0 = 0.5;
-        double w1 = 0.5;
-        double[] r = new double[n];
-        double previous = Double.NEGATIVE_INFINITY;
-        double logLik = Double.NEGATIVE_INFINITY;
-        int it = 0;
-        while (it < MAX_ITERATIONS) {
-            it++;
-            // E step in log space so that far tails do not underflow to 0/0.
-            logLik = 0;
-            for (int i = 0; i < n; i++) {
-                double a = Math.log(w0) + logNormal(x[i], mu0, v0);
-                double b = Math.log(w1) + logNormal(x[i], mu1, v1);
-                double max = Math.max(a, b);
-                double lse = max + Math.log(Math.exp(a - max) + Math.exp(b - max));
-                r[i] = Math.exp(b - lse);
-                logLik += lse;
-            }
-            // M step.
-            double n1 = 0;
-            double s1 = 0;
-            double s0 = 0;
-            for (int i = 0; i < n; i++) {
-                n1 += r[i];
-                s1 += r[i] * x[i];
-                s0 += (1 - r[i]) * x[i];
-            }
-            double n0 = n - n1;
-            if (n0 < 1e-9 || n1 < 1e-9) {
-                // One component has taken everything: report it as such; the caller sees the tiny weight.
-                w0 = n0 / n;
-                w1 = n1 / n;
-                break;
-            }
-            mu0 = s0 / n0;
-            mu1 = s1 / n1;
-            double q0 = 0;
-            double q1 = 0;
-            for (int i = 0; i < n; i++) {
-                q0 += (1 - r[i]) * (x[i] - mu0) * (x[i] - mu0);
-                q1 += r[i] * (x[i] - mu1) * (x[i] - mu1);
-            }
-            v0 = Math.max(q0 / n0, floor);
-            v1 = Math.max(q1 / n1, floor);
-            w0 = n0 / n;
-            w1 = n1 / n;
-            if (Math.abs(logLik - previous) < 1e-10 * n) {
-                break;
-            }
-            previous = logLik;
-        }
-        if (mu0 > mu1) {
-            return new Mixture(w1, mu1, Math.sqrt(v1), w0, mu0, Math.sqrt(v0), it, logLik);
-        }
-        return new Mixture(w0, mu0, Math.sqrt(v0), w1, mu1, Math.sqrt(v1), it, logLik);
+        double[][] f = fitK(x, sorted, new double[] {0.25, 0.75}, 1.0);
+        return new Mixture(f[0][0], f[1][0], f[2][0], f[0][1], f[1][1], f[2][1], (int) f[3][1], f[3][0]);
     }
 
     /**
