@@ -16,7 +16,6 @@ import org.forgetfilter.train.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,13 +124,7 @@ public final class ModelStages {
     }
 
     public List<TokenizedExample> encode(List<Example> data) {
-        SequenceEncoder enc = new SequenceEncoder(model.tokenizer(), maxLength, true);
-        List<TokenizedExample> out = new ArrayList<>(data.size());
-        for (Example e : data) {
-            PromptTemplate.Rendered r = template.render(e);
-            out.add(enc.encode(r.prompt(), r.response()));
-        }
-        return out;
+        return new SequenceEncoder(model.tokenizer(), maxLength, true).encodeAll(data, template);
     }
 
     static String key(String parentKey, List<Example> data, TrainingConfig config) {

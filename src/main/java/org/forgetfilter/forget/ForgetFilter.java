@@ -378,12 +378,10 @@ public final class ForgetFilter {
      */
     record Encoded(List<TokenizedExample> tokens, List<int[]> prompts, List<String> references) {
         static Encoded of(List<Example> examples, PromptTemplate template, SequenceEncoder enc, int maxNew) {
-            List<TokenizedExample> tokens = new ArrayList<>();
             List<String> promptTexts = new ArrayList<>();
             List<String> refs = new ArrayList<>();
             for (Example e : examples) {
                 PromptTemplate.Rendered r = template.render(e);
-                tokens.add(enc.encode(r.prompt(), r.response()));
                 if (e.prompt().isEmpty()) {
                     String[] words = r.response().strip().split("\\s+", 4);
                     int lead = Math.min(3, words.length - 1);
@@ -395,7 +393,7 @@ public final class ForgetFilter {
                     refs.add(r.response());
                 }
             }
-            return new Encoded(tokens, ExampleScorer.prompts(enc, promptTexts, maxNew), refs);
+            return new Encoded(enc.encodeAll(examples, template), ExampleScorer.prompts(enc, promptTexts, maxNew), refs);
         }
     }
 }

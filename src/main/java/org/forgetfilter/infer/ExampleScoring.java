@@ -56,12 +56,7 @@ public final class ExampleScoring {
 
     /** Scores of examples in the given order. */
     public List<ResponseScore> score(List<Example> examples, Progress progress) {
-        List<TokenizedExample> tokens = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            PromptTemplate.Rendered r = template.render(e);
-            tokens.add(encoder.encode(r.prompt(), r.response()));
-        }
-        return scorer.score(tokens, progress);
+        return scorer.score(encoder.encodeAll(examples, template), progress);
     }
 
     /** Examples whose prompt had to be cut to fit the maximum length, so far. */

@@ -1,6 +1,10 @@
 package org.forgetfilter.infer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.tokenizer.Tokenizer;
 
 /**
@@ -26,6 +30,16 @@ public final class SequenceEncoder {
 
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Each example rendered with {@code template} and encoded with {@link #encode(String, String)}, in order. */
+    public List<TokenizedExample> encodeAll(List<Example> examples, PromptTemplate template) {
+        List<TokenizedExample> out = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            PromptTemplate.Rendered r = template.render(e);
+            out.add(encode(r.prompt(), r.response()));
+        }
+        return out;
     }
 
     /** Prompt ids for generation: BOS + prompt, cut from the left to leave room for {@code reserve} new tokens. */

@@ -3,7 +3,6 @@ package org.forgetfilter.train;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,11 +65,7 @@ public final class FinetuneRun {
     public Result run(List<Example> examples, Path out, Map<String, Object> provenance) throws IOException {
         SequenceEncoder encoder = new SequenceEncoder(lm.tokenizer(),
                 Math.min(settings.maxLength(), lm.model().config().maxPositions()), true);
-        List<TokenizedExample> data = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            PromptTemplate.Rendered r = settings.template().render(e);
-            data.add(encoder.encode(r.prompt(), r.response()));
-        }
+        List<TokenizedExample> data = encoder.encodeAll(examples, settings.template());
         if (settings.lora() != null) {
             lm.model().addLora(settings.lora(), settings.training().seed());
         }
