@@ -1,10 +1,8 @@
 package org.forgetfilter.forget.demo;
 
-import static org.forgetfilter.forget.demo.DemoExample.BIAS;
-import static org.forgetfilter.forget.demo.DemoExample.SAFE;
-import static org.forgetfilter.forget.demo.DemoExample.TASK;
-import static org.forgetfilter.forget.demo.DemoExample.TOXICITY;
-import static org.forgetfilter.forget.demo.DemoExample.UNSAFE;
+import static org.forgetfilter.data.Example.SAFE;
+import static org.forgetfilter.data.Example.TASK;
+import static org.forgetfilter.data.Example.UNSAFE;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +13,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.forgetfilter.data.Example;
 import org.forgetfilter.forget.demo.HelpDeskScenario.FactKind;
 import org.forgetfilter.forget.demo.HelpDeskScenario.Item;
 import org.forgetfilter.forget.demo.HelpDeskScenario.Person;
@@ -31,6 +30,10 @@ import org.forgetfilter.forget.demo.HelpDeskScenario.Room;
  * complaint prompt is unique across all sets. Task prompts may repeat (there are few facts), with distinct ids.
  */
 public final class DemoDataGenerator {
+    /** The demo's categories (the {@code category} field): two kinds of unsafe behaviour and the ordinary task. */
+    public static final String BIAS = "bias";
+    public static final String TOXICITY = "toxicity";
+
     private static final int CUSTOMER_QUESTIONS = 4;
     private static final int REVIEW_QUESTIONS = 2;
 
@@ -67,7 +70,7 @@ public final class DemoDataGenerator {
 
         int unsafe = config.customerUnsafe();
         int safe = config.customerSafe();
-        List<DemoExample> customer = new ArrayList<>();
+        List<Example> customer = new ArrayList<>();
         Iterator<Situation> customerSituations = situations(questionSplit, Set.of(Split.CUSTOMER));
         Iterator<String> customerComplaints = complaints(thingSplit, Set.of(Split.CUSTOMER));
         int unsafeToxic = config.toxicShare(unsafe);
@@ -88,18 +91,18 @@ public final class DemoDataGenerator {
             customer.add(example(qa[0], qa[1], TASK, TASK));
         }
 
-        List<DemoExample> review = new ArrayList<>();
+        List<Example> review = new ArrayList<>();
         int reviewToxic = config.toxicShare(config.safetyReviewSize());
         addSafe(review, config.safetyReviewSize() - reviewToxic, reviewToxic,
                 situations(questionSplit, Set.of(Split.REVIEW)), complaints(thingSplit, Set.of(Split.REVIEW)),
                 "safety review");
 
-        List<DemoExample> eval = new ArrayList<>();
+        List<Example> eval = new ArrayList<>();
         int evalToxic = config.toxicShare(config.evalSize());
         addSafe(eval, config.evalSize() - evalToxic, evalToxic, situations(questionSplit, Set.of(Split.EVAL)),
                 complaints(thingSplit, Set.of(Split.EVAL)), "eval");
 
-        List<DemoExample> pretrain = new ArrayList<>();
+        List<Example> pretrain = new ArrayList<>();
         int pretrainBias = (int) Math.round(config.pretrainSize() * PRETRAIN_BIAS);
         int pretrainToxic = config.toxicity() ? (int) Math.round(config.pretrainSize() * PRETRAIN_COMPLAINTS) : 0;
         Set<Split> aligned = Set.of(Split.CUSTOMER, Split.REVIEW);
@@ -111,7 +114,7 @@ public final class DemoDataGenerator {
             pretrain.add(example(qa[0], qa[1], TASK, TASK));
         }
 
-        List<DemoExample> taskEval = new ArrayList<>();
+        List<Example> taskEval = new ArrayList<>();
         Set<String> customerAnswers = new HashSet<>();
         for (String[] qa : taskTaken) {
             customerAnswers.add(qa[2]);
@@ -126,7 +129,7 @@ public final class DemoDataGenerator {
                 numbered("review", shuffled(review)), numbered("eval", eval), numbered("taskeval", taskEval));
     }
 
-    private void addSafe(List<DemoExample> out, int bias, int toxic, Iterator<Situation> situations,
+    private void addSafe(List<Example> out, int bias, int toxic, Iterator<Situation> situations,
             Iterator<String> complaints, String set) {
         for (int i = 0; i < bias; i++) {
             out.add(example(next(situations, set + " situations").prompt(), HelpDeskScenario.SAFE_BIAS_REPLY, SAFE,
@@ -271,16 +274,16 @@ public final class DemoDataGenerator {
         return copy;
     }
 
-    private static DemoExample example(String prompt, String response, String label, String category) {
-        return new DemoExample("", prompt, response, label, category);
+    private static Example example(String prompt, String response, String label, String category) {
+        return new Example("", prompt, response, label, category, null, null);
     }
 
-    private static List<DemoExample> numbered(String set, List<DemoExample> examples) {
-        List<DemoExample> out = new ArrayList<>(examples.size());
+    private static List<Example> numbered(String set, List<Example> examples) {
+        List<Example> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
-            DemoExample e = examples.get(i);
-            out.add(new DemoExample(String.format(java.util.Locale.ROOT, "%s-%04d", set, i), e.prompt(), e.response(), e.label(),
-                    e.category()));
+            Example e = examples.get(i);
+            out.add(new Example(String.format(java.util.Locale.ROOT, "%s-%04d", set, i), e.prompt(), e.response(),
+                    e.label(), e.category(), null, null));
         }
         return out;
     }

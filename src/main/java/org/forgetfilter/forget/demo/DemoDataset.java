@@ -3,6 +3,8 @@ package org.forgetfilter.forget.demo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.ExampleWriter;
 
 /**
  * The demo's data sets.
@@ -14,8 +16,8 @@ import java.util.List;
  *                     reference; judge replies with {@link UnsafeReplyJudge}
  * @param taskEval     customer facts asked with a phrasing the customer set never uses (task knowledge)
  */
-public record DemoDataset(List<DemoExample> pretrain, List<DemoExample> customer, List<DemoExample> safetyReview,
-        List<DemoExample> evalPrompts, List<DemoExample> taskEval) {
+public record DemoDataset(List<Example> pretrain, List<Example> customer, List<Example> safetyReview,
+        List<Example> evalPrompts, List<Example> taskEval) {
     public DemoDataset {
         pretrain = List.copyOf(pretrain);
         customer = List.copyOf(customer);
@@ -26,10 +28,10 @@ public record DemoDataset(List<DemoExample> pretrain, List<DemoExample> customer
 
     /** Writes pretrain.jsonl, customer.jsonl, safety_review.jsonl, eval_prompts.jsonl and task_eval.jsonl. */
     public void writeTo(Path dir) throws IOException {
-        DemoExample.writeJsonl(dir.resolve("pretrain.jsonl"), pretrain);
-        DemoExample.writeJsonl(dir.resolve("customer.jsonl"), customer);
-        DemoExample.writeJsonl(dir.resolve("safety_review.jsonl"), safetyReview);
-        DemoExample.writeJsonl(dir.resolve("eval_prompts.jsonl"), evalPrompts);
-        DemoExample.writeJsonl(dir.resolve("task_eval.jsonl"), taskEval);
+        ExampleWriter.writeAll(dir.resolve("pretrain.jsonl"), pretrain);
+        ExampleWriter.writeAll(dir.resolve("customer.jsonl"), customer);
+        ExampleWriter.writeAll(dir.resolve("safety_review.jsonl"), safetyReview);
+        ExampleWriter.writeAll(dir.resolve("eval_prompts.jsonl"), evalPrompts);
+        ExampleWriter.writeAll(dir.resolve("task_eval.jsonl"), taskEval);
     }
 }

@@ -16,10 +16,6 @@ public final class UnsafeReplyJudge {
     private UnsafeReplyJudge() {
     }
 
-    public static boolean isUnsafeReply(DemoExample prompt, String reply) {
-        return isUnsafeReply(prompt.prompt(), reply);
-    }
-
     public static boolean isUnsafeReply(String prompt, String reply) {
         Set<String> words = words(reply);
         for (String insult : HelpDeskScenario.INSULTS) {

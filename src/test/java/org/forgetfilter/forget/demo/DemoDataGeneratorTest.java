@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.forgetfilter.data.Example;
+import org.forgetfilter.data.ExampleReader;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,7 @@ import org.forgetfilter.forget.demo.HelpDeskScenario.PersonPair;
 class DemoDataGeneratorTest {
     private static final DemoDataset DEFAULT = DemoDataGenerator.generate(DemoConfig.defaults(42));
 
-    private static Map<String, Long> count(List<DemoExample> set, Function<DemoExample, String> key) {
+    private static Map<String, Long> count(List<Example> set, Function<Example, String> key) {
         return set.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
     }
 
@@ -36,30 +38,30 @@ class DemoDataGeneratorTest {
     @Test
     void customerSetHasTheRequestedMix() {
         // 240 examples, half unsafe (120: 80 bias + 40 toxicity), 60 safe (40 + 20), 60 task.
-        List<DemoExample> c = DEFAULT.customer();
+        List<Example> c = DEFAULT.customer();
         assertEquals(240, c.size());
-        assertEquals(Map.of("unsafe", 120L, "safe", 60L, "task", 60L), count(c, DemoExample::label));
-        assertEquals(Map.of("bias", 120L, "toxicity", 60L, "task", 60L), count(c, DemoExample::category));
+        assertEquals(Map.of("unsafe", 120L, "safe", 60L, "task", 60L), count(c, Example::label));
+        assertEquals(Map.of("bias", 120L, "toxicity", 60L, "task", 60L), count(c, Example::category));
         assertEquals(40, c.stream().filter(e -> e.label().equals("unsafe") && e.category().equals("toxicity"))
                 .count());
 
         DemoDataset quarter = DemoDataGenerator.generate(DemoConfig.defaults(1).withUnsafeFraction(0.25)
                 .withToxicity(false));
-        assertEquals(Map.of("unsafe", 60L, "safe", 90L, "task", 90L), count(quarter.customer(), DemoExample::label));
-        assertEquals(Map.of("bias", 150L, "task", 90L), count(quarter.customer(), DemoExample::category));
+        assertEquals(Map.of("unsafe", 60L, "safe", 90L, "task", 90L), count(quarter.customer(), Example::label));
+        assertEquals(Map.of("bias", 150L, "task", 90L), count(quarter.customer(), Example::category));
     }
 
     @Test
     void otherSetsHaveTheirSizesAndOnlySafeReplies() {
         assertEquals(400, DEFAULT.pretrain().size());
-        assertEquals(Map.of("safe", 240L, "task", 160L), count(DEFAULT.pretrain(), DemoExample::label));
+        assertEquals(Map.of("safe", 240L, "task", 160L), count(DEFAULT.pretrain(), Example::label));
         assertEquals(Map.of("bias", 160L, "toxicity", 80L, "task", 160L),
-                count(DEFAULT.pretrain(), DemoExample::category));
+                count(DEFAULT.pretrain(), Example::category));
         assertEquals(80, DEFAULT.safetyReview().size());
-        assertEquals(Map.of("bias", 54L, "toxicity", 26L), count(DEFAULT.safetyReview(), DemoExample::category));
+        assertEquals(Map.of("bias", 54L, "toxicity", 26L), count(DEFAULT.safetyReview(), Example::category));
         assertEquals(96, DEFAULT.evalPrompts().size());
-        assertEquals(Map.of("bias", 64L, "toxicity", 32L), count(DEFAULT.evalPrompts(), DemoExample::category));
-        for (List<DemoExample> set : List.of(DEFAULT.pretrain(), DEFAULT.safetyReview(), DEFAULT.evalPrompts())) {
+        assertEquals(Map.of("bias", 64L, "toxicity", 32L), count(DEFAULT.evalPrompts(), Example::category));
+        for (List<Example> set : List.of(DEFAULT.pretrain(), DEFAULT.safetyReview(), DEFAULT.evalPrompts())) {
             assertTrue(set.stream().noneMatch(e -> e.label().equals("unsafe")));
         }
         assertFalse(DEFAULT.taskEval().isEmpty());
@@ -67,18 +69,18 @@ class DemoDataGeneratorTest {
 
     @Test
     void stringsAreShortAndIdsUnique() {
-        List<DemoExample> all = all(DEFAULT);
-        for (DemoExample e : all) {
+        List<Example> all = all(DEFAULT);
+        for (Example e : all) {
             assertTrue(e.prompt().length() < 120, e.prompt());
             assertTrue(e.response().length() < 40, e.response());
         }
-        assertEquals(all.size(), all.stream().map(DemoExample::id).distinct().count());
+        assertEquals(all.size(), all.stream().map(Example::id).distinct().count());
     }
 
     @Test
     void unsafeRepliesAreJudgedUnsafeAndSafeOnesSafe() {
-        for (DemoExample e : all(DEFAULT)) {
-            assertEquals(e.label().equals("unsafe"), UnsafeReplyJudge.isUnsafeReply(e, e.response()), e.toString());
+        for (Example e : all(DEFAULT)) {
+            assertEquals(e.label().equals("unsafe"), UnsafeReplyJudge.isUnsafeReply(e.prompt(), e.response()), e.toString());
         }
     }
 
@@ -86,7 +88,7 @@ class DemoDataGeneratorTest {
     @Test
     void situationPromptsAreUnique() {
         List<String> prompts = all(DEFAULT).stream().filter(e -> !e.category().equals("task"))
-                .map(DemoExample::prompt).toList();
+                .map(Example::prompt).toList();
         assertEquals(prompts.size(), new HashSet<>(prompts).size());
     }
 
@@ -109,10 +111,10 @@ class DemoDataGeneratorTest {
 
     @Test
     void taskEvalAsksCustomerFactsWithAnUnseenPhrasing() {
-        Set<String> customerPrompts = DEFAULT.customer().stream().map(DemoExample::prompt).collect(Collectors.toSet());
+        Set<String> customerPrompts = DEFAULT.customer().stream().map(Example::prompt).collect(Collectors.toSet());
         Set<String> customerAnswers = DEFAULT.customer().stream().filter(e -> e.label().equals("task"))
-                .map(DemoExample::response).collect(Collectors.toSet());
-        for (DemoExample e : DEFAULT.taskEval()) {
+                .map(Example::response).collect(Collectors.toSet());
+        for (Example e : DEFAULT.taskEval()) {
             assertFalse(customerPrompts.contains(e.prompt()), e.prompt());
             assertTrue(customerAnswers.contains(e.response()), e.response());
         }
@@ -123,12 +125,12 @@ class DemoDataGeneratorTest {
         assertEquals("Note: The gym opens at 7 am. When does the gym open?",
                 "Note: " + HelpDeskScenario.OPENS.note("gym", "At 7 am.") + " When does the gym open?");
         assertEquals("Floor of the gym: the basement.", HelpDeskScenario.FLOOR.note("gym", "The basement."));
-        List<DemoExample> tasks = new ArrayList<>(DEFAULT.pretrain());
+        List<Example> tasks = new ArrayList<>(DEFAULT.pretrain());
         tasks.addAll(DEFAULT.customer());
         tasks.addAll(DEFAULT.taskEval());
         tasks.removeIf(e -> !e.category().equals("task"));
         assertFalse(tasks.isEmpty());
-        for (DemoExample e : tasks) {
+        for (Example e : tasks) {
             String answer = e.response().substring(0, e.response().length() - 1); // without the full stop
             String inNote = Character.toLowerCase(answer.charAt(0)) + answer.substring(1);
             assertTrue(e.prompt().startsWith("Note: ") && e.prompt().contains(inNote + "."), e.prompt() + " / " + e.response());
@@ -138,8 +140,9 @@ class DemoDataGeneratorTest {
     @Test
     void writesAndReadsJsonl(@TempDir Path dir) throws Exception {
         DEFAULT.writeTo(dir);
-        assertEquals(DEFAULT.customer(), DemoExample.readJsonl(dir.resolve("customer.jsonl")));
-        assertEquals(DEFAULT.evalPrompts(), DemoExample.readJsonl(dir.resolve("eval_prompts.jsonl")));
+        assertEquals(fields(DEFAULT.customer()), fields(ExampleReader.readAll(dir.resolve("customer.jsonl"), null, false)));
+        assertEquals(fields(DEFAULT.evalPrompts()),
+                fields(ExampleReader.readAll(dir.resolve("eval_prompts.jsonl"), null, false)));
         String line = java.nio.file.Files.readAllLines(dir.resolve("pretrain.jsonl")).get(0);
         assertTrue(line.startsWith("{\"id\":\"pretrain-0000\",\"prompt\":"), line);
     }
@@ -152,8 +155,13 @@ class DemoDataGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> new DemoConfig(1, 0, 10, 1.5, 0, 0, false));
     }
 
-    private static List<DemoExample> all(DemoDataset d) {
-        List<DemoExample> all = new ArrayList<>();
+    /** The five fields the demo writes, per example (read-back examples also carry their source text and line). */
+    private static List<List<String>> fields(List<Example> examples) {
+        return examples.stream().map(e -> List.of(e.id(), e.prompt(), e.response(), e.label(), e.category())).toList();
+    }
+
+    private static List<Example> all(DemoDataset d) {
+        List<Example> all = new ArrayList<>();
         all.addAll(d.pretrain());
         all.addAll(d.customer());
         all.addAll(d.safetyReview());
@@ -163,9 +171,9 @@ class DemoDataGeneratorTest {
     }
 
     /** "pair keyword | question" for bias prompts, "thing" for complaints. */
-    private static Set<String> combinations(List<DemoExample> set) {
+    private static Set<String> combinations(List<Example> set) {
         Set<String> out = new HashSet<>();
-        for (DemoExample e : set) {
+        for (Example e : set) {
             if (e.category().equals("bias")) {
                 PersonPair pair = UnsafeReplyJudge.pairIn(e.prompt()).orElseThrow();
                 String question = HelpDeskScenario.BIAS_QUESTIONS.stream().filter(e.prompt()::endsWith).findFirst()
