@@ -104,10 +104,7 @@ public final class BinaryMetrics {
      */
     public static double averagePrecision(double[] scores, boolean[] labels) {
         checkSameLength(scores.length, labels.length);
-        int totalPositives = 0;
-        for (boolean l : labels) {
-            totalPositives += l ? 1 : 0;
-        }
+        int totalPositives = countTrue(labels);
         if (totalPositives == 0) {
             return Double.NaN;
         }
@@ -137,10 +134,7 @@ public final class BinaryMetrics {
      */
     public static BestF1 bestThresholdF1(double[] scores, boolean[] labels) {
         checkSameLength(scores.length, labels.length);
-        int totalPositives = 0;
-        for (boolean l : labels) {
-            totalPositives += l ? 1 : 0;
-        }
+        int totalPositives = countTrue(labels);
         if (totalPositives == 0 || scores.length == 0) {
             return new BestF1(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
@@ -278,5 +272,13 @@ public final class BinaryMetrics {
         if (a != b) {
             throw new IllegalArgumentException("scores/flags have " + a + " entries but labels have " + b);
         }
+    }
+
+    private static int countTrue(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -106,10 +106,7 @@ public final class ThresholdAuto {
                             + " the modes, above %.2f); ", dip, MAX_DIP_RATIO), params);
         }
         boolean[] flags = ThresholdChoice.flagAbove(scores, x);
-        int count = 0;
-        for (boolean f : flags) {
-            count += f ? 1 : 0;
-        }
+        int count = ThresholdChoice.count(flags);
         return new ThresholdChoice(x, "auto/gmm", fit + String.format(Locale.ROOT,
                 "; threshold %.6g where P(high component | score) = 0.5; %d of %d flagged", x, count, scores.length),
                 params, flags);
@@ -171,10 +168,7 @@ public final class ThresholdAuto {
         params.put("bic3", bic3);
         params.put("ashmanDMidHigh", top.ashmanD());
         boolean[] flags = ThresholdChoice.flagAbove(scores, x);
-        int count = 0;
-        for (boolean f : flags) {
-            count += f ? 1 : 0;
-        }
+        int count = ThresholdChoice.count(flags);
         String fit = String.format(Locale.ROOT, "three-group mixture fit (BIC %.1f vs %.1f for two): low N(%.4g, %.4g²) "
                         + "weight %.3f, middle N(%.4g, %.4g²) weight %.3f, high N(%.4g, %.4g²) weight %.3f, Ashman D "
                         + "middle-high %.2f; threshold %.6g where P(high | score) = P(middle | score); %d of %d flagged",
@@ -363,10 +357,7 @@ public final class ThresholdAuto {
         Map<String, Double> params = new LinkedHashMap<>(fitted);
         params.put("otsuBetweenClassVariance", best);
         boolean[] flags = ThresholdChoice.flagAbove(scores, threshold);
-        int count = 0;
-        for (boolean f : flags) {
-            count += f ? 1 : 0;
-        }
+        int count = ThresholdChoice.count(flags);
         return new ThresholdChoice(threshold, "auto/otsu", why + String.format(Locale.ROOT,
                 "fell back to Otsu's method: threshold %.6g maximises the between-class variance; %d of %d flagged",
                 threshold, count, n), params, flags);

@@ -24,8 +24,13 @@ public record ThresholdChoice(double threshold, String method, String reasoning,
     }
 
     public int flaggedCount() {
+        return count(flagged);
+    }
+
+    /** Number of true flags. */
+    static int count(boolean[] flags) {
         int n = 0;
-        for (boolean f : flagged) {
+        for (boolean f : flags) {
             n += f ? 1 : 0;
         }
         return n;

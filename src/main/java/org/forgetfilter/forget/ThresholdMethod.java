@@ -24,10 +24,7 @@ public sealed interface ThresholdMethod {
         @Override
         public ThresholdChoice choose(double[] scores) {
             boolean[] flags = ThresholdChoice.flagAbove(scores, phi);
-            int count = 0;
-            for (boolean f : flags) {
-                count += f ? 1 : 0;
-            }
+            int count = ThresholdChoice.count(flags);
             return new ThresholdChoice(phi, "fixed",
                     String.format(Locale.ROOT, "fixed threshold: flag forgetting score > %.6g (%d of %d flagged)",
                             phi, count, scores.length),
