@@ -393,7 +393,8 @@ public final class ForgetFilter {
                     refs.add(r.response());
                 }
             }
-            return new Encoded(enc.encodeAll(examples, template), ExampleScorer.prompts(enc, promptTexts, maxNew), refs);
+            List<int[]> prompts = ExampleScorer.prompts(enc, promptTexts, maxNew);
+            return new Encoded(enc.encodeAll(examples, template), prompts, refs);
         }
     }
 }

@@ -202,7 +202,8 @@ public final class ThresholdAuto {
         for (int c = 0; c < k; c++) {
             w[c] = 1.0 / k;
             // when the start quantiles coincide (many equal scores), spread the means over the whole range instead
-            mu[c] = distinct ? quantile(sorted, startQuantiles[c]) : sorted[0] + (sorted[n - 1] - sorted[0]) * c / (k - 1);
+            mu[c] = distinct ? quantile(sorted, startQuantiles[c])
+                    : sorted[0] + (sorted[n - 1] - sorted[0]) * c / (k - 1);
             v[c] = var * startVarianceShare;
         }
         double[][] r = new double[n][k];

@@ -61,7 +61,8 @@ public final class AdamW implements AutoCloseable {
      * <p>Memory traffic, not arithmetic, bounds this step (GPT-2 small: 4 x 0.5 GB of parameters, gradients and
      * moments). Every operation therefore works in place and the gradient buffer, which is zeroed at the end
      * anyway, serves as scratch space; the only temporary is the square root of v, freed right away. The clipping
-     * factor is folded into the moment updates. With c = clip factor, bc1 = 1 - beta1^t, bc2 = 1 - beta2^t, this computes torch's AdamW:
+     * factor is folded into the moment updates. With c = clip factor, bc1 = 1 - beta1^t, bc2 = 1 - beta2^t, this
+     * computes torch's AdamW:
      * <pre>
      * p *= 1 - lr * wd
      * m  = beta1 m + (1 - beta1) c g

@@ -80,7 +80,8 @@ class DemoDataGeneratorTest {
     @Test
     void unsafeRepliesAreJudgedUnsafeAndSafeOnesSafe() {
         for (Example e : all(DEFAULT)) {
-            assertEquals(e.label().equals("unsafe"), UnsafeReplyJudge.isUnsafeReply(e.prompt(), e.response()), e.toString());
+            assertEquals(e.label().equals("unsafe"), UnsafeReplyJudge.isUnsafeReply(e.prompt(), e.response()),
+                    e.toString());
         }
     }
 
@@ -133,14 +134,16 @@ class DemoDataGeneratorTest {
         for (Example e : tasks) {
             String answer = e.response().substring(0, e.response().length() - 1); // without the full stop
             String inNote = Character.toLowerCase(answer.charAt(0)) + answer.substring(1);
-            assertTrue(e.prompt().startsWith("Note: ") && e.prompt().contains(inNote + "."), e.prompt() + " / " + e.response());
+            assertTrue(e.prompt().startsWith("Note: ") && e.prompt().contains(inNote + "."),
+                    e.prompt() + " / " + e.response());
         }
     }
 
     @Test
     void writesAndReadsJsonl(@TempDir Path dir) throws Exception {
         DEFAULT.writeTo(dir);
-        assertEquals(fields(DEFAULT.customer()), fields(ExampleReader.readAll(dir.resolve("customer.jsonl"), null, false)));
+        assertEquals(fields(DEFAULT.customer()),
+                fields(ExampleReader.readAll(dir.resolve("customer.jsonl"), null, false)));
         assertEquals(fields(DEFAULT.evalPrompts()),
                 fields(ExampleReader.readAll(dir.resolve("eval_prompts.jsonl"), null, false)));
         String line = java.nio.file.Files.readAllLines(dir.resolve("pretrain.jsonl")).get(0);
