@@ -27,6 +27,10 @@ public record Example(String id, String prompt, String response, String label, S
     public static final String UNSAFE = "unsafe";
     public static final String SAFE = "safe";
     public static final String TASK = "task";
+    /** The {@code category} values of the unsafe kinds the builders produce (task data has category "task"). */
+    public static final String BIAS = "bias";
+    public static final String TOXICITY = "toxicity";
+    public static final String HARM = "harm";
     /** The values {@code label} may take besides null. */
     public static final Set<String> LABELS = Set.of(UNSAFE, SAFE, TASK);
 

@@ -34,7 +34,7 @@ public final class HarmfulRequests {
             for (int i = 0; i < ins.size(); i++) {
                 String input = inputs.path(i).asText("");
                 String text = ins.get(i).asText() + (input.isBlank() ? "" : "\n" + input);
-                out.add(new Example(stem + "-" + (i + 1), text, "", null, "harm", null, null));
+                out.add(new Example(stem + "-" + (i + 1), text, "", null, Example.HARM, null, null));
             }
             return out;
         }
@@ -45,7 +45,7 @@ public final class HarmfulRequests {
                 l = l.substring(1, l.length() - 1).replace("\"\"", "\"");
             }
             if (!l.isEmpty()) {
-                out.add(new Example(stem + "-" + (i + 1), l, "", null, "harm", null, null));
+                out.add(new Example(stem + "-" + (i + 1), l, "", null, Example.HARM, null, null));
             }
         }
         return out;

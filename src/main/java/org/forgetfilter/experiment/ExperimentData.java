@@ -31,10 +31,6 @@ import java.util.Random;
  * the same held-out items, and the seed varies only sampling and training.
  */
 public final class ExperimentData {
-    public static final String BIAS = "bias";
-    public static final String TOXICITY = "toxicity";
-    public static final String HARM = "harm";
-
     /** Training pools of one category. */
     public record Pool(List<Example> unsafe, List<Example> safe) {
     }
@@ -58,18 +54,18 @@ public final class ExperimentData {
         List<Example> bbqEval = new ArrayList<>();
         List<Example> toxEval = new ArrayList<>();
         List<Example> harmEval = new ArrayList<>();
-        if (categories.contains(BIAS)) {
+        if (categories.contains(Example.BIAS)) {
             Path p = file(config, "bbq");
-            split(BIAS, new BbqBuilder().build(p).examples(), evalShare,
+            split(Example.BIAS, new BbqBuilder().build(p).examples(), evalShare,
                     e -> e.extraText("bbq_category") + "/" + e.extra().path("question_index").asText(), bbqEval);
         }
-        if (categories.contains(TOXICITY)) {
+        if (categories.contains(Example.TOXICITY)) {
             Path p = file(config, "toxicity");
-            split(TOXICITY, new ToxicityBuilder().build(p).examples(), evalShare, Example::id, toxEval);
+            split(Example.TOXICITY, new ToxicityBuilder().build(p).examples(), evalShare, Example::id, toxEval);
         }
-        if (categories.contains(HARM)) {
+        if (categories.contains(Example.HARM)) {
             Path p = file(config, "harm");
-            split(HARM, new HarmBuilder().build(p, null, null).examples(), evalShare,
+            split(Example.HARM, new HarmBuilder().build(p, null, null).examples(), evalShare,
                     e -> e.id().substring(0, e.id().lastIndexOf('-')), harmEval);
         }
         List<Example> squadEval = new ArrayList<>();
@@ -111,7 +107,7 @@ public final class ExperimentData {
         List<String> out = new ArrayList<>();
         JsonNode c = config.section("categories");
         if (c.isMissingNode()) {
-            return List.of(BIAS, TOXICITY, HARM);
+            return List.of(Example.BIAS, Example.TOXICITY, Example.HARM);
         }
         c.forEach(n -> out.add(n.asText()));
         return out;

@@ -204,7 +204,7 @@ public final class BbqBuilder {
             extra.put("chosen_index", chosen);
             extra.put("instruction", INSTRUCTION);
             String id = "bbq-" + category + "-" + node.get("example_id").asText() + "-" + kind;
-            return new Example(id, prompt(), answers[chosen], label, "bias", extra, null);
+            return new Example(id, prompt(), answers[chosen], label, Example.BIAS, extra, null);
         }
     }
 }

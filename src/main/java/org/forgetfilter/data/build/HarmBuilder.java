@@ -84,7 +84,7 @@ public final class HarmBuilder {
             for (Example e; (e = reader.next()) != null; ) {
                 ObjectNode extra = e.extra().deepCopy();
                 extra.put("source", stem);
-                out.add(new Example(prefix + stem + "-" + e.line(), e.prompt(), e.response(), label, "harm", extra,
+                out.add(new Example(prefix + stem + "-" + e.line(), e.prompt(), e.response(), label, Example.HARM, extra,
                         null));
                 n++;
             }
@@ -118,7 +118,7 @@ public final class HarmBuilder {
             extra.put("source", "hh-rlhf-harmless-base");
             extra.put("dialogue_before", before);
             extra.put("turns", turns);
-            return new Example(id, request, answer, label, "harm", extra, null);
+            return new Example(id, request, answer, label, Example.HARM, extra, null);
         }
     }
 }

@@ -171,7 +171,7 @@ public final class ToxicityBuilder {
         fields.put("score_source", source);
         fields.put("first_words", firstWords(text, 3));
         fields.setAll(extra);
-        out.add(new Example(id, "", text, label, "toxicity", fields, null));
+        out.add(new Example(id, "", text, label, Example.TOXICITY, fields, null));
     }
 
     /** The first {@code n} whitespace-separated words, joined by single spaces. */

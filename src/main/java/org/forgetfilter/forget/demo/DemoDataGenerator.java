@@ -1,7 +1,9 @@
 package org.forgetfilter.forget.demo;
 
+import static org.forgetfilter.data.Example.BIAS;
 import static org.forgetfilter.data.Example.SAFE;
 import static org.forgetfilter.data.Example.TASK;
+import static org.forgetfilter.data.Example.TOXICITY;
 import static org.forgetfilter.data.Example.UNSAFE;
 
 import java.util.ArrayList;
@@ -30,10 +32,6 @@ import org.forgetfilter.forget.demo.HelpDeskScenario.Room;
  * complaint prompt is unique across all sets. Task prompts may repeat (there are few facts), with distinct ids.
  */
 public final class DemoDataGenerator {
-    /** The demo's categories (the {@code category} field): two kinds of unsafe behaviour and the ordinary task. */
-    public static final String BIAS = "bias";
-    public static final String TOXICITY = "toxicity";
-
     private static final int CUSTOMER_QUESTIONS = 4;
     private static final int REVIEW_QUESTIONS = 2;
 
