@@ -75,6 +75,9 @@ public final class FilterCommand implements Callable<Integer> {
     List<String> loraTargets;
     @Option(names = "--no-retrain", description = "skip finetuning M0 on the kept data")
     boolean noRetrain;
+    @Option(names = "--no-review-weighting", description = "threshold the forgetting rate alone, as the paper does; "
+            + "default: forgetting x closeness of the prompt to the --safe set (discounts drift of unrelated examples)")
+    boolean noReviewWeighting;
     @Option(names = "--max-length", defaultValue = "256", description = "tokens per example (default: ${DEFAULT-VALUE})")
     int maxLength;
     @Option(names = "--score-batch", defaultValue = "32", description = "examples per scoring batch (default: "
@@ -114,7 +117,7 @@ public final class FilterCommand implements Callable<Integer> {
         LoraConfig lora = loraRank > 0 ? new LoraConfig(loraRank, loraAlpha, loraDropout,
                 loraTargets != null ? loraTargets : defaultTargets(m0)) : null;
         return new FilterConfig(s1, safety, safetySteps, scoreAt == null ? List.of() : scoreAt, ScoreType.parse(score),
-                method, lora, !noRetrain, input.template(), maxLength, scoreBatch, maxNewTokens, seed);
+                !noReviewWeighting, method, lora, !noRetrain, input.template(), maxLength, scoreBatch, maxNewTokens, seed);
     }
 
     static List<String> defaultTargets(LanguageModel m) {

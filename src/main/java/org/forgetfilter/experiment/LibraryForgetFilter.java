@@ -53,7 +53,8 @@ public final class LibraryForgetFilter implements ForgetFilterBackend {
             scoreAt.add(s);
         }
         ScoreType score = ScoreType.parse(config.at("forgetfilter.score").asText("loglik"));
-        FilterConfig fc = new FilterConfig(ft, safety, steps, scoreAt, score,
+        // The paper's decision (forgetting alone): these experiments replicate it and compare it with its baselines.
+        FilterConfig fc = new FilterConfig(ft, safety, steps, scoreAt, score, false,
                 ThresholdMethod.parse(config.at("forgetfilter.threshold").asText("auto")), null, false, template,
                 config.integer("maxLength", 256), config.integer("evalBatchSize", 16),
                 config.integer("generation.maxNewTokens", 24), seed);

@@ -13,6 +13,8 @@ import org.forgetfilter.train.TrainingConfig;
  * @param safetySteps   t, the number of safety steps
  * @param scoreAt       safety steps after which every example is scored (forgetting curves); t is always included
  * @param score         rouge1, loglik or both
+ * @param reviewWeighted decide on forgetting × review-proximity weight ({@link ReviewProximity}) instead of the
+ *                      forgetting rate alone (the paper's)
  * @param threshold     φ, a removal fraction, or automatic
  * @param lora          LoRA adapters for every finetune, or null for full finetuning
  * @param retrain       finetune M0 on the kept examples at the end (the delivered model)
@@ -23,7 +25,7 @@ import org.forgetfilter.train.TrainingConfig;
  * @param seed          seed of everything random
  */
 public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int safetySteps, List<Integer> scoreAt,
-                           ScoreType score, ThresholdMethod threshold, LoraConfig lora, boolean retrain,
+                           ScoreType score, boolean reviewWeighted, ThresholdMethod threshold, LoraConfig lora, boolean retrain,
                            PromptTemplate template, int maxLength, int scoreBatch, int maxNewTokens, long seed) {
 
     public FilterConfig {
@@ -55,6 +57,7 @@ public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int s
     /** A stable text of all the settings, for provenance. */
     public String describe() {
         return "finetune=" + finetune + ";safety=" + safety + ";t=" + safetySteps + ";scoreAt=" + scoreAt + ";score=" + score
+                + ";reviewWeighted=" + reviewWeighted
                 + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength + ";maxNew=" + maxNewTokens
                 + ";seed=" + seed;
     }

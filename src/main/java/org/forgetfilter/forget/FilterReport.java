@@ -46,12 +46,26 @@ final class FilterReport {
 
         Map<String, List<Integer>> groups = groups();
         h.section("Forgetting rates");
-        Histogram hist = new Histogram().title("Forgetting rate = score under M1 - score after the safety finetune")
-                .xLabel("forgetting rate (" + cfg.score().decidingName() + ")").yLabel("examples").bins(30)
+        boolean weighted = r.proximity() != null;
+        String what = weighted ? "forgetting rate × review-proximity weight" : "forgetting rate";
+        Histogram hist = new Histogram().title(weighted
+                        ? "Forgetting rate (score under M1 - after the safety finetune) × review-proximity weight"
+                        : "Forgetting rate = score under M1 - score after the safety finetune")
+                .xLabel(what + " (" + cfg.score().decidingName() + ")").yLabel("examples").bins(30)
                 .threshold(r.threshold().threshold(), "threshold");
-        groups.forEach((label, idx) -> hist.series(label, pick(r.forgetting(), idx)));
-        h.figure(hist, "Forgetting rates" + (groups.size() > 1 ? " by hidden label" : "") + ", with the threshold.",
+        groups.forEach((label, idx) -> hist.series(label, pick(r.decision(), idx)));
+        h.figure(hist, "The " + what + (groups.size() > 1 ? " by hidden label" : "") + ", with the threshold.",
                 "Examples right of the line were removed; with labels, unsafe examples should sit to the right.");
+        if (weighted) {
+            ScatterPlot px = new ScatterPlot().title("Forgetting rate vs closeness to the safety review set")
+                    .xLabel("cosine similarity of the prompt to the review prompts (under M1)")
+                    .yLabel("forgetting rate");
+            groups.forEach((label, idx) -> px.series(label, pick(r.proximity().similarity(), idx),
+                    pick(r.forgetting(), idx)));
+            h.figure(px, "Each example's forgetting rate against how close its prompt is to the review set.",
+                    "Forgetting far from the review set is discounted: it is drift any further finetuning causes, "
+                            + "not the review set contradicting the example.");
+        }
 
         ScatterPlot sc = new ScatterPlot().title("Score under M1 vs after the safety finetune").diagonal(true)
                 .xLabel("score under M1").yLabel("score under M2");
@@ -81,7 +95,7 @@ final class FilterReport {
         }
 
         Integer[] order = IntStream.range(0, data.size()).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -r.forgetting()[i])).toArray(Integer[]::new);
+                .sorted(Comparator.comparingDouble((Integer i) -> -r.decision()[i])).toArray(Integer[]::new);
         h.section("Most forgotten examples");
         h.table(examples(order));
         h.section("Least forgotten examples");
@@ -112,8 +126,15 @@ final class FilterReport {
 
     private Table examples(Integer[] order) {
         boolean labels = FilterSummary.hasLabels(data);
-        Table t = labels ? new Table("id", "label", "forgetting", "removed", "prompt", "response")
-                : new Table("id", "forgetting", "removed", "prompt", "response");
+        List<String> columns = new ArrayList<>(List.of("id", "label", "forgetting", "weight", "removed", "prompt",
+                "response"));
+        if (!labels) {
+            columns.remove("label");
+        }
+        if (r.proximity() == null) {
+            columns.remove("weight");
+        }
+        Table t = new Table(columns.toArray(String[]::new));
         t.decimals(4);
         for (int k = 0; k < Math.min(order.length, SHOWN); k++) {
             int i = order[k];
@@ -124,6 +145,9 @@ final class FilterReport {
                 row.add(e.label());
             }
             row.add(r.forgetting()[i]);
+            if (r.proximity() != null) {
+                row.add(r.proximity().weight()[i]);
+            }
             row.add(r.removed()[i] ? "yes" : "no");
             row.add(shorten(e.prompt(), 160));
             row.add(shorten(e.response(), 120));

@@ -32,10 +32,13 @@ import org.forgetfilter.train.TrainingConfig;
  * <ol>
  *   <li>{@code finetune_m1}: finetune M0 on the customer data -> M1 (saved in stages/m1);</li>
  *   <li>{@code scores_m1}: score every example under M1;</li>
+ *   <li>{@code proximity} (unless switched off): how close each example's prompt is to the review set, under M1
+ *       ({@link ReviewProximity});</li>
  *   <li>{@code safety}: finetune M1 on the safe review set for t steps, scoring every example at each
  *       {@code scoreAt} step (forgetting curves);</li>
  *   <li>forgetting = score under M1 - score after the last safety step;</li>
- *   <li>a threshold splits the data into kept and removed (labels are never read here);</li>
+ *   <li>a threshold on forgetting × proximity weight (or on forgetting alone) splits the data into kept and
+ *       removed (labels are never read here);</li>
  *   <li>{@code retrain}: finetune M0 (not M1) on the kept examples -> the delivered model in {@code model/}.</li>
  * </ol>
  * A rerun with the same inputs and settings reuses every finished stage; changing only the threshold reruns
@@ -161,6 +164,28 @@ public final class ForgetFilter {
             }
             trainStats.set("scoring_benchmark", scoringBench);
 
+            // Stage 2b: closeness to the review set, under M1 before the safety finetune changes it.
+            ReviewProximity proximity = null;
+            if (cfg.reviewWeighted()) {
+                String keyP = Sha256.ofText("proximity|" + key2 + "|" + hashRaw(safe));
+                ObjectNode sp = store.load("proximity", keyP);
+                if (sp == null) {
+                    long t = System.nanoTime();
+                    proximity = ReviewProximity.measure(m1.model(), customer.prompts(), review.prompts(),
+                            cfg.scoreBatch());
+                    sp = Json.MAPPER.createObjectNode();
+                    sp.set("similarity", Json.MAPPER.valueToTree(proximity.similarity()));
+                    sp.put("reference_distance", proximity.referenceDistance());
+                    store.save("proximity", keyP, seconds(t), sp);
+                    stageCached.put("proximity", false);
+                } else {
+                    proximity = ReviewProximity.of(doubles(sp.get("similarity")),
+                            sp.get("reference_distance").asDouble());
+                    stageCached.put("proximity", true);
+                }
+                stageSeconds.put("proximity", storedSeconds(store, "proximity"));
+            }
+
             // Stage 3: the trial safety finetune, scored along the way.
             ObjectNode s3 = store.load("safety", key3);
             Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
@@ -197,7 +222,8 @@ public final class ForgetFilter {
             for (int i = 0; i < forgetting.length; i++) {
                 forgetting[i] = s1v[i] - s2v[i];
             }
-            ThresholdChoice choice = cfg.threshold().choose(forgetting);
+            double[] decision = proximity != null ? proximity.weigh(forgetting) : forgetting;
+            ThresholdChoice choice = cfg.threshold().choose(decision);
             boolean[] removed = choice.flagged();
             Map<Integer, double[]> atStep = new LinkedHashMap<>();
             curve.forEach((k, v) -> atStep.put(k, v.deciding(cfg.score())));
@@ -242,11 +268,12 @@ public final class ForgetFilter {
                 stageSeconds.put("retrain", storedSeconds(store, "retrain"));
             }
 
-            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, choice);
+            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
+                    choice);
             ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, hashRaw(safe), stageSeconds, stageCached,
                     trainStats, scorer.generatedTokens(), seconds(start));
-            FilterResult result = new FilterResult(m1Scores, m2Scores, atStep, forgetting, removed, choice, delivered,
-                    summaryJson);
+            FilterResult result = new FilterResult(m1Scores, m2Scores, atStep, forgetting, proximity, decision, removed,
+                    choice, delivered, summaryJson);
             writeOutputs(data, result);
             new FilterReport(cfg, data, result).write(out.resolve("report.html"));
             return result;
@@ -330,6 +357,11 @@ public final class ForgetFilter {
                 n.put("score_m1", r.m1().deciding(cfg.score())[i]);
                 n.put("score_m2", r.m2().deciding(cfg.score())[i]);
                 n.put("forgetting", r.forgetting()[i]);
+                if (r.proximity() != null) {
+                    n.put("review_similarity", r.proximity().similarity()[i]);
+                    n.put("weight", r.proximity().weight()[i]);
+                    n.put("decision", r.decision()[i]);
+                }
                 n.put("removed", r.removed()[i]);
                 ObjectNode at = n.putObject("score_at");
                 for (Map.Entry<Integer, double[]> e : r.atStep().entrySet()) {

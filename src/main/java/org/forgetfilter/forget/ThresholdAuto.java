@@ -28,7 +28,7 @@ import java.util.Map;
 public final class ThresholdAuto {
     static final int MAX_ITERATIONS = 1000;
     static final double MIN_ASHMAN_D = 2.0;
-    static final double MAX_DIP_RATIO = 0.5;
+    static final double MAX_DIP_RATIO = 0.8;
     /** Quantiles the three-component EM starts from (deterministic; the most likely result is kept). */
     static final double[][] THREE_GROUP_STARTS = {
         {1 / 6.0, 0.5, 5 / 6.0}, {0.1, 0.4, 0.8}, {0.15, 0.5, 0.9}, {0.05, 0.3, 0.7}, {0.2, 0.6, 0.95}};
@@ -278,22 +278,25 @@ public final class ThresholdAuto {
     }
 
     /**
-     * Empirical check that the data, not just the fitted curves, have a valley at the crossing: the number of
-     * scores within h of the crossing divided by the smaller of the numbers within h of each mean, with
-     * h = half the smaller standard deviation. A flat (e.g. uniform) distribution gives about 1, two clusters ~0.
+     * Empirical check that the data, not just the fitted curves, have a valley at the crossing: the density of scores
+     * at the crossing divided by the smaller of the densities at the two means. Each density is a count in a window
+     * of half a standard deviation on either side, divided by the window's width: the window around each mean is
+     * that component's own, the one around the crossing the narrower of the two. A flat (e.g. uniform) distribution
+     * gives about 1, two clusters ~0, whether or not the clusters have the same spread.
      */
     static double dipRatio(double[] scores, Mixture m, double crossing) {
-        double h = 0.5 * Math.min(m.sd0(), m.sd1());
-        int atCrossing = 0;
-        int atLow = 0;
-        int atHigh = 0;
+        double atCrossing = density(scores, crossing, 0.5 * Math.min(m.sd0(), m.sd1()));
+        double modes = Math.min(density(scores, m.mu0(), 0.5 * m.sd0()), density(scores, m.mu1(), 0.5 * m.sd1()));
+        return modes == 0 ? Double.POSITIVE_INFINITY : atCrossing / modes;
+    }
+
+    /** Scores within h of x, per unit of score. */
+    private static double density(double[] scores, double x, double h) {
+        int count = 0;
         for (double v : scores) {
-            atCrossing += Math.abs(v - crossing) <= h ? 1 : 0;
-            atLow += Math.abs(v - m.mu0()) <= h ? 1 : 0;
-            atHigh += Math.abs(v - m.mu1()) <= h ? 1 : 0;
+            count += Math.abs(v - x) <= h ? 1 : 0;
         }
-        int modes = Math.min(atLow, atHigh);
-        return modes == 0 ? Double.POSITIVE_INFINITY : (double) atCrossing / modes;
+        return count / (2 * h);
     }
 
     /**

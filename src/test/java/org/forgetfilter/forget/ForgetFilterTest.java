@@ -3,6 +3,7 @@ package org.forgetfilter.forget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class ForgetFilterTest {
     private static FilterConfig config(ScoreType score) throws IOException {
         TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, 3e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
         TrainingConfig safety = new TrainingConfig(1, 6, 8, 1, 1e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 4);
-        return new FilterConfig(s1, safety, 6, List.of(2, 4), score, new ThresholdMethod.RemoveFraction(0.25), null,
+        return new FilterConfig(s1, safety, 6, List.of(2, 4), score, true, new ThresholdMethod.RemoveFraction(0.25), null,
                 true, PromptTemplate.fromText("Q: {prompt}\nA: {response}", "qa"), 96, 16, 8, 3);
     }
 
@@ -96,6 +97,16 @@ class ForgetFilterTest {
         assertEquals(first.get("score_m1").asDouble() - first.get("score_m2").asDouble(), first.get("forgetting").asDouble(), 1e-9);
         assertTrue(first.get("score_at").has("2") && first.get("score_at").has("4") && first.get("score_at").has("6"));
         assertTrue(first.has("rouge1_m1") && first.has("loglik_m2"));
+        // The threshold decides on forgetting x review-proximity weight; the weight is in (0, 1].
+        for (String line : scores) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            double w = n.get("weight").asDouble();
+            assertTrue(w > 0 && w <= 1, line);
+            assertEquals(n.get("forgetting").asDouble() * w, n.get("decision").asDouble(), 1e-12);
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals(r.decision()[i] > r.threshold().threshold(), r.removed()[i]);
+        }
 
         JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         assertEquals(16, summary.get("n_input").asInt());
@@ -104,10 +115,34 @@ class ForgetFilterTest {
         assertEquals(summary.get("metrics").get("f1").asDouble(), summary.get("f1").asDouble());
         assertEquals(r.threshold().threshold(), summary.get("threshold").asDouble(), 0);
         assertEquals("remove-fraction", summary.get("threshold_method").asText());
-        assertTrue(summary.get("stage_seconds").has("retrain"));
+        assertTrue(summary.get("stage_seconds").has("retrain") && summary.get("stage_seconds").has("proximity"));
+        assertEquals("forgetting x review-proximity weight", summary.get("decision").asText());
         assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Most forgotten examples"));
+    }
+
+    @Test
+    void withoutReviewWeightingTheForgettingRateDecides(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("out");
+        FilterResult r;
+        try (NDManager m = NDManager.newBaseManager();
+             LanguageModel m0 = new LanguageModel(TransformerLm.create(m, TINY, TransformerLm.randomWeights(TINY, 1)),
+                     new ByteTokenizer(), "tiny-random")) {
+            FilterConfig c = config(ScoreType.LOGLIK);
+            FilterConfig paper = new FilterConfig(c.finetune(), c.safety(), c.safetySteps(), c.scoreAt(), c.score(),
+                    false, c.threshold(), c.lora(), false, c.template(), c.maxLength(), c.scoreBatch(),
+                    c.maxNewTokens(), c.seed());
+            r = new ForgetFilter(paper, out).run(m0, ExampleReader.readAll(data(dir, true), null, false),
+                    ExampleReader.readAll(safe(dir), null, false), false);
+        }
+        assertNull(r.proximity());
+        assertArrayEquals(r.forgetting(), r.decision());
+        JsonNode first = Json.MAPPER.readTree(Files.readAllLines(out.resolve("scores.jsonl")).get(0));
+        assertFalse(first.has("weight") || first.has("decision"));
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        assertEquals("forgetting", summary.get("decision").asText());
+        assertFalse(summary.get("stage_seconds").has("proximity"));
     }
 
     @Test
@@ -116,6 +151,7 @@ class ForgetFilterTest {
         FilterResult labelled = run(dir.resolve("a"), data(dir, true), safe, ScoreType.LOGLIK, s -> { });
         FilterResult unlabelled = run(dir.resolve("b"), data(dir, false), safe, ScoreType.LOGLIK, s -> { });
         assertArrayEquals(labelled.forgetting(), unlabelled.forgetting());
+        assertArrayEquals(labelled.decision(), unlabelled.decision());
         assertArrayEquals(labelled.removed(), unlabelled.removed());
         JsonNode summary = Json.MAPPER.readTree(dir.resolve("b").resolve("summary.json").toFile());
         assertFalse(summary.has("metrics") || summary.has("f1"), "no labels, no metrics");

@@ -75,7 +75,7 @@ public final class DemoRun {
         TrainingConfig s1 = new TrainingConfig(8, 0, 16, 1, 2e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, seed);
         TrainingConfig safety = new TrainingConfig(1, 15, 16, 1, 2e-4f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false,
                 seed + 1);
-        return new FilterConfig(s1, safety, 15, List.of(5, 10), ScoreType.PROB, new ThresholdMethod.Auto(), null,
+        return new FilterConfig(s1, safety, 15, List.of(5, 10), ScoreType.PROB, true, new ThresholdMethod.Auto(), null,
                 true, template, 192, 64, MAX_REPLY_TOKENS, seed);
     }
 
