@@ -60,8 +60,9 @@ public final class FilterCommand implements Callable<Integer> {
     @Option(names = "--score", defaultValue = "prob", description = "prob (exp of the mean response log-likelihood), "
             + "loglik, rouge1 (the paper's) or both (default: ${DEFAULT-VALUE})")
     String score;
-    @Option(names = "--threshold", defaultValue = "auto", description = "auto, a value phi (remove forgetting > phi), "
-            + "or fraction:P (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threshold", defaultValue = "auto", description = "auto, a value phi (remove examples whose "
+            + "forgetting, review-weighted unless --no-review-weighting, is > phi), or fraction:P "
+            + "(default: ${DEFAULT-VALUE})")
     String threshold;
     @Option(names = "--remove-fraction", description = "remove this fraction of the data (most forgotten first)")
     Double removeFraction;

@@ -25,8 +25,9 @@ import org.forgetfilter.train.TrainingConfig;
  * @param seed          seed of everything random
  */
 public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int safetySteps, List<Integer> scoreAt,
-                           ScoreType score, boolean reviewWeighted, ThresholdMethod threshold, LoraConfig lora, boolean retrain,
-                           PromptTemplate template, int maxLength, int scoreBatch, int maxNewTokens, long seed) {
+                           ScoreType score, boolean reviewWeighted, ThresholdMethod threshold, LoraConfig lora,
+                           boolean retrain, PromptTemplate template, int maxLength, int scoreBatch, int maxNewTokens,
+                           long seed) {
 
     public FilterConfig {
         if (safetySteps <= 0) {

@@ -115,8 +115,10 @@ final class FilterReport {
         JsonNode m = s.get("metrics");
         if (m != null) {
             for (String k : new String[] {"precision", "recall", "f1", "auroc", "auprc", "auroc_learned", "auroc_score_m1",
-                    "best_threshold_f1"}) {
-                t.row(k + " (hidden labels)", m.get(k).asDouble());
+                    "best_threshold_f1", "auroc_forgetting", "auroc_review_similarity"}) {
+                if (m.has(k)) {
+                    t.row(k + " (hidden labels)", m.get(k).asDouble());
+                }
             }
         }
         s.get("stage_seconds").fields().forEachRemaining(e -> t.row("seconds: " + e.getKey()

@@ -3,6 +3,7 @@ package org.forgetfilter.forget;
 import java.util.Arrays;
 import java.util.List;
 import org.forgetfilter.infer.PromptEmbedder;
+import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.TransformerLm;
 
 /**
@@ -25,8 +26,10 @@ public record ReviewProximity(double[] similarity, double[] weight, double refer
     static ReviewProximity measure(TransformerLm model, List<int[]> dataPrompts, List<int[]> reviewPrompts,
                                    int batchSize) {
         PromptEmbedder embedder = new PromptEmbedder(model, batchSize);
-        float[][] review = embedder.embed(reviewPrompts);
-        float[][] data = embedder.embed(dataPrompts);
+        Progress progress = new Progress("embed prompts", reviewPrompts.size() + dataPrompts.size(), "prompts");
+        float[][] review = embedder.embed(reviewPrompts, progress);
+        float[][] data = embedder.embed(dataPrompts, progress);
+        progress.finish();
         double[] centroid = new double[review[0].length];
         for (float[] v : review) {
             for (int j = 0; j < v.length; j++) {

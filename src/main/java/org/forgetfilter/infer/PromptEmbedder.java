@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.OwnedArrays;
 import org.forgetfilter.model.TransformerLm;
 
@@ -26,8 +27,8 @@ public final class PromptEmbedder {
         this.batchSize = batchSize;
     }
 
-    /** One vector of the model's hidden size per prompt (token ids, at least one each). */
-    public float[][] embed(List<int[]> prompts) {
+    /** One vector of the model's hidden size per prompt (token ids, at least one each); progress may be null. */
+    public float[][] embed(List<int[]> prompts, Progress progress) {
         float[][] out = new float[prompts.size()][];
         int[] order = IntStream.range(0, prompts.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> prompts.get(i).length)).mapToInt(Integer::intValue).toArray();
@@ -58,6 +59,9 @@ public final class PromptEmbedder {
                     for (int k = 0; k < b; k++) {
                         out[order[start + k]] = java.util.Arrays.copyOfRange(mean, k * d, (k + 1) * d);
                     }
+                }
+                if (progress != null) {
+                    progress.advance(b);
                 }
             }
         } finally {

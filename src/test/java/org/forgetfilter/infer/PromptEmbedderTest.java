@@ -47,7 +47,7 @@ class PromptEmbedderTest {
              TransformerLm model = TransformerLm.create(root, cfg, TinyModels.weights(cfg, 5))) {
             List<int[]> prompts = List.of(new int[] {1, 7, 9, 4, 3, 2}, new int[] {1, 5}, new int[] {1, 8, 8, 8},
                     new int[] {1}, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-            float[][] batched = new PromptEmbedder(model, 3).embed(prompts);
+            float[][] batched = new PromptEmbedder(model, 3).embed(prompts, null);
             assertEquals(prompts.size(), batched.length);
             for (int i = 0; i < prompts.size(); i++) {
                 float[] expected = alone(model, prompts.get(i));
@@ -56,7 +56,8 @@ class PromptEmbedderTest {
                     assertEquals(expected[j], batched[i][j], 1e-4, "prompt " + i + " dim " + j);
                 }
             }
-            assertThrows(IllegalArgumentException.class, () -> new PromptEmbedder(model, 2).embed(List.of(new int[0])));
+            assertThrows(IllegalArgumentException.class,
+                    () -> new PromptEmbedder(model, 2).embed(List.of(new int[0]), null));
         }
     }
 }
