@@ -167,7 +167,7 @@ public final class ForgetFilter {
             // Stage 2b: closeness to the review set, under M1 before the safety finetune changes it.
             ReviewProximity proximity = null;
             if (cfg.reviewWeighted()) {
-                String keyP = Sha256.ofText("proximity|" + key2 + "|" + hashRaw(safe));
+                String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + hashRaw(safe));
                 ObjectNode sp = store.load("proximity", keyP);
                 if (sp == null) {
                     long t = System.nanoTime();

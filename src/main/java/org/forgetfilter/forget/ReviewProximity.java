@@ -1,46 +1,56 @@
 package org.forgetfilter.forget;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.forgetfilter.infer.PromptEmbedder;
 import org.forgetfilter.io.Progress;
+import org.forgetfilter.model.OwnedArrays;
 import org.forgetfilter.model.TransformerLm;
 
 /**
  * How close each customer example's prompt is to the safe review set, and the weight that turns its forgetting
- * rate into the value the threshold decides on (beyond the paper; README "Review-proximity weighting").
+ * rate into the value the threshold decides on (beyond the paper; README "Choosing the settings").
  *
  * <p>The safety finetune forgets an unsafe example because the review set teaches the opposite reply to prompts
  * like it; ordinary task examples also drift, as collateral damage of any further finetuning. Weighting by
  * proximity keeps the first and discounts the second. Prompts are embedded by M1 itself (the mean final hidden
- * state, {@link PromptEmbedder}); proximity is the cosine similarity to the centroid of the review prompts. The
- * reference distance is the median cosine distance of the review prompts themselves to that centroid: an example
- * as close as a typical review prompt gets weight 1, a farther one {@code reference / distance}.
+ * state, {@link PromptEmbedder}); an example's similarity is the mean cosine similarity to its
+ * {@value #NEIGHBOURS} nearest review prompts, so a review set covering several kinds of prompt works as well as
+ * one of a single kind. The reference distance (1 - similarity) is the median over the review prompts of their
+ * own distance to their nearest other review prompts: an example as close as a typical review prompt gets weight
+ * 1, a farther one {@code reference / distance}.
  *
- * @param similarity        cosine similarity of each example's prompt to the review centroid
- * @param weight            in (0, 1]; all 1 when the review prompts do not spread (reference distance 0)
- * @param referenceDistance median cosine distance of the review prompts to their centroid
+ * @param similarity        mean cosine similarity of each example's prompt to its nearest review prompts
+ * @param weight            in (0, 1]; all 1 when the reference distance is 0 (fewer than two review prompts, or
+ *                          all alike)
+ * @param referenceDistance median distance of the review prompts to their nearest other review prompts
  */
 public record ReviewProximity(double[] similarity, double[] weight, double referenceDistance) {
+    /** Nearest review prompts an example's similarity is averaged over. */
+    static final int NEIGHBOURS = 5;
+    /** Part of the stage's cache key: a change of the method must not reuse similarities of the old one. */
+    static final String METHOD = "mean-hidden-cosine-knn" + NEIGHBOURS;
+    private static final int ROWS_PER_PRODUCT = 256;
 
     static ReviewProximity measure(TransformerLm model, List<int[]> dataPrompts, List<int[]> reviewPrompts,
                                    int batchSize) {
         PromptEmbedder embedder = new PromptEmbedder(model, batchSize);
         Progress progress = new Progress("embed prompts", reviewPrompts.size() + dataPrompts.size(), "prompts");
-        float[][] review = embedder.embed(reviewPrompts, progress);
-        float[][] data = embedder.embed(dataPrompts, progress);
+        float[][] review = unit(embedder.embed(reviewPrompts, progress));
+        float[][] data = unit(embedder.embed(dataPrompts, progress));
         progress.finish();
-        double[] centroid = new double[review[0].length];
-        for (float[] v : review) {
-            for (int j = 0; j < v.length; j++) {
-                centroid[j] += v[j] / review.length;
+        double reference = 0;
+        if (review.length > 1) {
+            double[] own = nearestMean(model.manager(), review, review, true);
+            for (int i = 0; i < own.length; i++) {
+                own[i] = 1 - own[i];
             }
+            reference = median(own);
         }
-        double[] reviewDistance = new double[review.length];
-        for (int k = 0; k < review.length; k++) {
-            reviewDistance[k] = 1 - cosine(review[k], centroid);
-        }
-        return of(Arrays.stream(data).mapToDouble(v -> cosine(v, centroid)).toArray(), median(reviewDistance));
+        return of(nearestMean(model.manager(), data, review, false), reference);
     }
 
     /** The weights for given similarities and reference distance. */
@@ -62,16 +72,76 @@ public record ReviewProximity(double[] similarity, double[] weight, double refer
         return out;
     }
 
-    static double cosine(float[] a, double[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int j = 0; j < a.length; j++) {
-            dot += a[j] * b[j];
-            na += (double) a[j] * a[j];
-            nb += b[j] * b[j];
+    /**
+     * For each unit vector of {@code a}, the mean of its largest {@value #NEIGHBOURS} cosine similarities to the
+     * unit vectors of {@code b} (fewer when b is smaller); {@code leaveOneOut} (a and b the same set) skips each
+     * vector's similarity to itself. The products run as matrix multiplications, {@value #ROWS_PER_PRODUCT} rows of
+     * {@code a} at a time.
+     */
+    static double[] nearestMean(NDManager parent, float[][] a, float[][] b, boolean leaveOneOut) {
+        int d = b[0].length;
+        int k = Math.min(NEIGHBOURS, b.length - (leaveOneOut ? 1 : 0));
+        double[] out = new double[a.length];
+        try (NDManager m = parent.newSubManager()) {
+            float[] flatB = new float[b.length * d];
+            for (int j = 0; j < b.length; j++) {
+                System.arraycopy(b[j], 0, flatB, j * d, d);
+            }
+            NDArray bt = OwnedArrays.of(m, flatB, new Shape(b.length, d)).transpose();
+            for (int start = 0; start < a.length; start += ROWS_PER_PRODUCT) {
+                int n = Math.min(a.length, start + ROWS_PER_PRODUCT) - start;
+                float[] flatA = new float[n * d];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(a[start + i], 0, flatA, i * d, d);
+                }
+                float[] cos;
+                try (NDManager chunk = m.newSubManager()) {
+                    cos = OwnedArrays.of(chunk, flatA, new Shape(n, d)).matMul(bt).toFloatArray();
+                }
+                for (int i = 0; i < n; i++) {
+                    double[] best = new double[k];
+                    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+                    for (int j = 0; j < b.length; j++) {
+                        if (leaveOneOut && j == start + i) {
+                            continue;
+                        }
+                        double c = cos[i * b.length + j];
+                        // keep the k largest, best[0] the smallest of them
+                        if (k > 0 && c > best[0]) {
+                            int p = 0;
+                            while (p + 1 < k && best[p + 1] < c) {
+                                best[p] = best[p + 1];
+                                p++;
+                            }
+                            best[p] = c;
+                        }
+                    }
+                    double sum = 0;
+                    for (double c : best) {
+                        sum += c;
+                    }
+                    out[start + i] = k > 0 ? sum / k : 0;
+                }
+            }
         }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+        return out;
+    }
+
+    /** Each vector scaled to length 1 (a zero vector stays zero). */
+    static float[][] unit(float[][] vectors) {
+        float[][] out = new float[vectors.length][];
+        for (int i = 0; i < vectors.length; i++) {
+            double norm = 0;
+            for (float v : vectors[i]) {
+                norm += (double) v * v;
+            }
+            double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+            out[i] = new float[vectors[i].length];
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = (float) (vectors[i][j] * scale);
+            }
+        }
+        return out;
     }
 
     static double median(double[] values) {
