@@ -29,9 +29,17 @@ public final class ThresholdAuto {
     static final int MAX_ITERATIONS = 1000;
     static final double MIN_ASHMAN_D = 2.0;
     static final double MAX_DIP_RATIO = 0.8;
-    /** Quantiles the three-component EM starts from (deterministic; the most likely result is kept). */
-    static final double[][] THREE_GROUP_STARTS = {
-        {1 / 6.0, 0.5, 5 / 6.0}, {0.1, 0.4, 0.8}, {0.15, 0.5, 0.9}, {0.05, 0.3, 0.7}, {0.2, 0.6, 0.95}};
+    /**
+     * The three-component EM starts from every increasing triple of these quantiles (10 starts) with each of
+     * {@link #THREE_GROUP_START_VARIANCES}; the most likely result is kept. Deterministic.
+     */
+    static final double[] THREE_GROUP_START_QUANTILES = {0.05, 0.25, 0.5, 0.75, 0.95};
+    /**
+     * Start variances of the three-component EM, as shares of the overall variance: a third each, and narrow ones,
+     * from which EM can find a tight group (such as ordinary examples whose drift the review weighting discounted
+     * to almost nothing) that wide starts merge with a neighbour.
+     */
+    static final double[] THREE_GROUP_START_VARIANCES = {1 / 3.0, 0.05};
 
     /** A fitted two-component mixture; component 1 has the higher mean. */
     record Mixture(double w0, double mu0, double sd0, double w1, double mu1, double sd1, int iterations,
@@ -130,11 +138,18 @@ public final class ThresholdAuto {
         double[][] three = null;
         // EM finds local optima: start from several spreads of quantiles and keep the most likely fit among those
         // whose groups all hold a real share of the data (a component on two outliers is not a group).
-        for (double[] start : THREE_GROUP_STARTS) {
-            double[][] fit = fitK(scores, sorted, start, 1.0 / start.length);
-            boolean substantial = Arrays.stream(fit[0]).allMatch(wc -> wc >= minWeight);
-            if (substantial && (three == null || fit[3][0] > three[3][0])) {
-                three = fit;
+        double[] q = THREE_GROUP_START_QUANTILES;
+        for (int a = 0; a < q.length; a++) {
+            for (int b = a + 1; b < q.length; b++) {
+                for (int c = b + 1; c < q.length; c++) {
+                    for (double share : THREE_GROUP_START_VARIANCES) {
+                        double[][] fit = fitK(scores, sorted, new double[] {q[a], q[b], q[c]}, share);
+                        boolean substantial = Arrays.stream(fit[0]).allMatch(wc -> wc >= minWeight);
+                        if (substantial && (three == null || fit[3][0] > three[3][0])) {
+                            three = fit;
+                        }
+                    }
+                }
             }
         }
         if (three == null) {

@@ -126,4 +126,25 @@ class ThresholdMethodTest {
             assertEquals(i >= 120, f[i], "example " + i + " score " + s[i]);
         }
     }
+
+    @Test
+    void aTightMiddleGroupIsFoundBesideAWideTopGroupWithTwoHumps() {
+        // As review weighting leaves the rates: 36 reinforced examples near -0.06, 53 ordinary ones discounted to a
+        // tight group just above zero, 151 forgotten ones spread over 0.03-0.22 in two humps. EM started from a few
+        // wide guesses merges the tight group with the lower hump and cuts inside the forgotten group (the most
+        // likely fit it finds has log-likelihood 301.6; the one with the tight group, 329.1).
+        double[] s = new double[240];
+        int i = 0;
+        for (double[] g : new double[][] {{36, -0.075, -0.04}, {53, -0.002, 0.012}, {50, 0.03, 0.09}, {101, 0.12, 0.22}}) {
+            for (int j = 0; j < g[0]; j++) {
+                s[i++] = g[1] + (g[2] - g[1]) * j / (g[0] - 1);
+            }
+        }
+        ThresholdChoice c = ThresholdAuto.choose(s);
+        assertEquals("auto/gmm3", c.method(), c.reasoning());
+        boolean[] f = c.flagged();
+        for (int k = 0; k < s.length; k++) {
+            assertEquals(k >= 89, f[k], "example " + k + " score " + s[k] + "; " + c.reasoning());
+        }
+    }
 }
