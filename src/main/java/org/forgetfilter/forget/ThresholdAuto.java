@@ -172,6 +172,17 @@ public final class ThresholdAuto {
         if (Double.isNaN(x)) {
             return null;
         }
+        // Normally only the top group counts as forgotten: below it sit the ordinary examples, which drift a little,
+        // and the ones the safety finetune reinforced. But when the lowest group is centred at zero (at most half
+        // as far from it as either other group), nothing in it moved, and both groups above it were forgotten: two
+        // kinds of unsafe example forgotten to different degrees. The cut then goes above the lowest group.
+        boolean lowestAtZero = Math.abs(mu[0]) * 2 < Math.abs(mu[1]) && Math.abs(mu[0]) * 2 < Math.abs(mu[2]);
+        double aboveLowest = lowestAtZero
+                ? posteriorCrossing(new Mixture(w[0], mu[0], sd[0], w[1], mu[1], sd[1], 0, 0)) : Double.NaN;
+        boolean cutAboveLowest = !Double.isNaN(aboveLowest);
+        if (cutAboveLowest) {
+            x = aboveLowest;
+        }
         Map<String, Double> params = new LinkedHashMap<>();
         String[] names = {"Low", "Mid", "High"};
         for (int c = 0; c < 3; c++) {
@@ -182,12 +193,18 @@ public final class ThresholdAuto {
         params.put("bic2", bic2);
         params.put("bic3", bic3);
         params.put("ashmanDMidHigh", top.ashmanD());
+        params.put("forgottenGroups", cutAboveLowest ? 2.0 : 1.0);
         boolean[] flags = ThresholdChoice.flagAbove(scores, x);
         int count = ThresholdChoice.count(flags);
         String fit = String.format(Locale.ROOT, "three-group mixture fit (BIC %.1f vs %.1f for two): low N(%.4g, %.4g²) "
                         + "weight %.3f, middle N(%.4g, %.4g²) weight %.3f, high N(%.4g, %.4g²) weight %.3f, Ashman D "
-                        + "middle-high %.2f; threshold %.6g where P(high | score) = P(middle | score); %d of %d flagged",
-                bic3, bic2, mu[0], sd[0], w[0], mu[1], sd[1], w[1], mu[2], sd[2], w[2], top.ashmanD(), x, count, n);
+                        + "middle-high %.2f; %s; %d of %d flagged",
+                bic3, bic2, mu[0], sd[0], w[0], mu[1], sd[1], w[1], mu[2], sd[2], w[2], top.ashmanD(), cutAboveLowest
+                        ? String.format(Locale.ROOT, "the low group is centred at zero (nothing in it moved), so both "
+                                + "groups above it count as forgotten: threshold %.6g where P(middle | score) = "
+                                + "P(low | score)", x)
+                        : String.format(Locale.ROOT, "threshold %.6g where P(high | score) = P(middle | score)", x),
+                count, n);
         return new ThresholdChoice(x, "auto/gmm3", fit, params, flags);
     }
 

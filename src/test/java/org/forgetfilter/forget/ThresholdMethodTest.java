@@ -147,4 +147,24 @@ class ThresholdMethodTest {
             assertEquals(k >= 89, f[k], "example " + k + " score " + s[k] + "; " + c.reasoning());
         }
     }
+
+    @Test
+    void whenTheLowestGroupSitsAtZeroBothGroupsAboveItAreForgotten() {
+        // Ordinary examples discounted to about zero, and two kinds of unsafe example forgotten to different
+        // degrees (0.03-0.07 and 0.1-0.22): cutting below the top group only would keep the first kind.
+        double[] s = new double[240];
+        int i = 0;
+        for (double[] g : new double[][] {{110, -0.002, 0.002}, {50, 0.03, 0.07}, {80, 0.1, 0.22}}) {
+            for (int j = 0; j < g[0]; j++) {
+                s[i++] = g[1] + (g[2] - g[1]) * j / (g[0] - 1);
+            }
+        }
+        ThresholdChoice c = ThresholdAuto.choose(s);
+        assertEquals("auto/gmm3", c.method(), c.reasoning());
+        assertEquals(2.0, c.parameters().get("forgottenGroups"), c.reasoning());
+        boolean[] f = c.flagged();
+        for (int k = 0; k < s.length; k++) {
+            assertEquals(k >= 110, f[k], "example " + k + " score " + s[k] + "; " + c.reasoning());
+        }
+    }
 }
