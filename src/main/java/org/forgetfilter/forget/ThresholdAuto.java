@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * Chooses the forgetting-score threshold from the scores alone. The premise of the method is that unsafe examples
- * are forgotten much more than the rest, so the scores should form two groups.
+ * are forgotten much more than the rest, so the scores should form two groups, or three when the safety finetune
+ * also reinforces some examples ({@link #chooseWithThreeGroups}, tried first; the steps below are the two-group
+ * rules it falls back to).
  *
  * <ol>
  *   <li>Fit a two-component 1-D Gaussian mixture by EM. Initialisation is deterministic: means at the 25th and
@@ -126,7 +128,8 @@ public final class ThresholdAuto {
      * fit then separates the first group from the other two. So a three-component mixture is fitted as well and,
      * when the Bayesian information criterion prefers it and its top component stands apart from the middle one
      * (Ashman D >= 2, enough weight), the threshold is where the top component's posterior against the middle one
-     * is 0.5. Returns null when the three-group reading does not hold, and the two-group rules apply.
+     * is 0.5 (or, when the lowest component sits at zero, where the middle one's posterior against it is 0.5).
+     * Returns null when the three-group reading does not hold, and the two-group rules apply.
      */
     static ThresholdChoice chooseWithThreeGroups(double[] scores, double[] sorted) {
         int n = scores.length;
