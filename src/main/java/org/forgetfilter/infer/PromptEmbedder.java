@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -57,7 +58,7 @@ public final class PromptEmbedder {
                             .toFloatArray();
                     int d = mean.length / b;
                     for (int k = 0; k < b; k++) {
-                        out[order[start + k]] = java.util.Arrays.copyOfRange(mean, k * d, (k + 1) * d);
+                        out[order[start + k]] = Arrays.copyOfRange(mean, k * d, (k + 1) * d);
                     }
                 }
                 if (progress != null) {
