@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.KvCache;
 import org.forgetfilter.model.OwnedArrays;
@@ -57,8 +55,7 @@ public final class GreedyGenerator {
 
     public List<Generation> generate(List<int[]> prompts, int maxNewTokens, List<String> stopStrings, Progress progress) {
         Generation[] out = new Generation[prompts.size()];
-        int[] order = IntStream.range(0, prompts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> prompts.get(i).length)).mapToInt(Integer::intValue).toArray();
+        int[] order = LengthOrder.shortestFirst(prompts, p -> p.length);
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try {

@@ -3,9 +3,7 @@ package org.forgetfilter.infer;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.TransformerLm;
 
@@ -27,8 +25,7 @@ public final class LogLikelihoodScorer {
 
     public List<ResponseScore> score(List<TokenizedExample> examples, Progress progress) {
         ResponseScore[] out = new ResponseScore[examples.size()];
-        int[] order = IntStream.range(0, examples.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> examples.get(i).length())).mapToInt(Integer::intValue).toArray();
+        int[] order = LengthOrder.shortestFirst(examples, TokenizedExample::length);
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try {

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.OwnedArrays;
 import org.forgetfilter.model.TransformerLm;
@@ -31,8 +29,7 @@ public final class PromptEmbedder {
     /** One vector of the model's hidden size per prompt (token ids, at least one each); progress may be null. */
     public float[][] embed(List<int[]> prompts, Progress progress) {
         float[][] out = new float[prompts.size()][];
-        int[] order = IntStream.range(0, prompts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> prompts.get(i).length)).mapToInt(Integer::intValue).toArray();
+        int[] order = LengthOrder.shortestFirst(prompts, p -> p.length);
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try {
