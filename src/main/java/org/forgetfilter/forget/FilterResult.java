@@ -23,10 +23,6 @@ public record FilterResult(ExampleScores m1, ExampleScores m2, Map<Integer, doub
                            Path deliveredModel, ObjectNode summary) {
 
     public int removedCount() {
-        int n = 0;
-        for (boolean r : removed) {
-            n += r ? 1 : 0;
-        }
-        return n;
+        return ThresholdChoice.count(removed);
     }
 }
