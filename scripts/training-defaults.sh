@@ -24,7 +24,7 @@ for s in "${settings[@]}"; do
       "dataRoot=$here/../shared/data" "model=$model" "tokenizer=$tok" "seeds=$seeds" \
       'methods=["baseft","no_safety"]' 'sweep=[]' 'interleaved.rounds=0' \
       'sizes.eval.bbq=1' 'sizes.eval.crows=1' 'sizes.eval.toxicity=1' 'sizes.eval.harmPairs=1' \
-      'sizes.eval.harmRequests=1' 'sizes.eval.squad=150' 'sizes.eval.instructions=100' 'generation.maxNewTokens=0' \
+      'sizes.eval.harmRequests=1' 'sizes.eval.squad=150' 'sizes.eval.instructions=100' 'generation.maxNewTokens=1' \
       "train.finetune=$ft" > "$work/$name.log" 2>&1
   cp "$work/run/results.json" "$work/$name.results.json"
   python3 - "$work/$name.results.json" "$model" "$name" <<'PY'
