@@ -17,6 +17,8 @@ import org.forgetfilter.model.ModelConfig;
  * <p>LLaMA: {@code model.embed_tokens.weight} (vocab, d), per layer {@code model.layers.i.input_layernorm.weight},
  * {@code self_attn.{q,k,v,o}_proj.weight} as torch Linear (out, in), {@code post_attention_layernorm.weight},
  * {@code mlp.{gate,up,down}_proj.weight}, then {@code model.norm.weight} and {@code lm_head.weight} unless tied.
+ * With attention biases (Qwen2: q, k, v; LLaMA {@code attention_bias}: all four) each biased projection also has
+ * {@code self_attn.<proj>.bias} (out).
  *
  * <p>GPT-2: {@code transformer.wte/wpe.weight}, per layer {@code transformer.h.i.ln_1, attn.c_attn, attn.c_proj,
  * ln_2, mlp.c_fc, mlp.c_proj} (weights are Conv1D (in, out)), then {@code transformer.ln_f}.
@@ -40,10 +42,14 @@ public final class WeightLayout {
             for (int i = 0; i < c.numLayers(); i++) {
                 String p = "model.layers." + i + ".";
                 m.put(p + "input_layernorm.weight", new long[] {d});
-                m.put(p + "self_attn.q_proj.weight", new long[] {d, d});
-                m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), d});
-                m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), d});
-                m.put(p + "self_attn.o_proj.weight", new long[] {d, d});
+                long[] outDims = {d, c.kvDim(), c.kvDim(), d};
+                String[] projections = {"q_proj", "k_proj", "v_proj", "o_proj"};
+                for (int k = 0; k < projections.length; k++) {
+                    m.put(p + "self_attn." + projections[k] + ".weight", new long[] {outDims[k], d});
+                    if (c.attentionBias().has(projections[k])) {
+                        m.put(p + "self_attn." + projections[k] + ".bias", new long[] {outDims[k]});
+                    }
+                }
                 m.put(p + "post_attention_layernorm.weight", new long[] {d});
                 m.put(p + "mlp.gate_proj.weight", new long[] {ff, d});
                 m.put(p + "mlp.up_proj.weight", new long[] {ff, d});
@@ -120,8 +126,8 @@ public final class WeightLayout {
         unknown.removeAll(expected.keySet());
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(source + ": unexpected tensors for a " + c.architecture()
-                    + " model: " + first(unknown) + " (biases on attention projections and other extra "
-                    + "parameters are not supported)");
+                    + " model: " + first(unknown) + " (the config declares no such parameters"
+                    + (gpt2 ? "" : "; its attention biases: " + c.attentionBias()) + ")");
         }
         List<String> missing = new ArrayList<>();
         Map<String, FloatTensor> out = new LinkedHashMap<>();
