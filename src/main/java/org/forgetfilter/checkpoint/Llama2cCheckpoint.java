@@ -111,6 +111,9 @@ public final class Llama2cCheckpoint {
                 w.put("lm_head.weight", in.tensor(h.vocab, d));
             }
             in.expectEnd();
+            for (Map.Entry<String, FloatTensor> e : w.entrySet()) {
+                FiniteWeights.check(bin, e.getKey(), e.getValue().data());
+            }
             Tokenizer tok = Llama2cTokenizer.load(tokenizerFile != null ? tokenizerFile : findTokenizer(bin, h.vocab), h.vocab);
             return new Checkpoint(config, WeightLayout.canonicalize(w, config, bin.toString()), tok, bin.toString());
         }
@@ -142,6 +145,9 @@ public final class Llama2cCheckpoint {
                 a.put("wcls", in.floats(h.vocab * d));
             }
             in.expectEnd();
+            for (Map.Entry<String, float[]> e : a.entrySet()) {
+                FiniteWeights.check(bin, e.getKey(), e.getValue());
+            }
             return new Raw(h.dim, h.hidden, h.layers, h.heads, h.kvHeads, h.vocab, h.seqLen, h.shared,
                     Collections.unmodifiableMap(a));
         }
