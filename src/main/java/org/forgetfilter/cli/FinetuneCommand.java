@@ -13,6 +13,7 @@ import org.forgetfilter.data.ExampleReader;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.model.LoraConfig;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
@@ -122,6 +123,9 @@ public final class FinetuneCommand implements Callable<Integer> {
                         : LoraConfig.defaultTargets(lm.model().config().architecture());
                 lora = new LoraConfig(loraRank, loraAlpha != null ? loraAlpha : 2f * loraRank, loraDropout, targets);
             }
+            MemoryEstimate estimate = MemoryEstimate.of(lm.model().config());
+            estimate.requireFits(lora == null ? estimate.fullFinetuneBytes() : estimate.loraFinetuneBytes(lora),
+                    lora == null ? "full finetuning with AdamW" : "LoRA finetuning with AdamW", model);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("command", "finetune");
             provenance.put("version", Arrays.toString(spec.root().version()).replaceAll("[\\[\\]]", ""));
