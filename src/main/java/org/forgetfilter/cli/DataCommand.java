@@ -13,6 +13,7 @@ import org.forgetfilter.data.ExampleWriter;
 import org.forgetfilter.data.Format;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.data.TokenCounter;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.data.build.AlpacaBuilder;
 import org.forgetfilter.data.build.BbqBuilder;
 import org.forgetfilter.data.build.Built;
@@ -87,6 +88,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data convert", input);
             CanonicalConverter.Result r = CanonicalConverter.convert(input, format(format), skipInvalid, out);
             PrintWriter err = spec.commandLine().getErr();
             String skipped = r.invalid().summary(input.toString());
@@ -111,6 +113,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data bbq", input);
             return write(spec, new BbqBuilder().build(input), out);
         }
     }
@@ -132,6 +135,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data toxicity", input);
             return write(spec, new ToxicityBuilder(unsafeAbove, safeBelow).build(input), out);
         }
     }
@@ -152,6 +156,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data harm", hh, demonstrations, refusals);
             return write(spec, new HarmBuilder().build(hh, demonstrations, refusals), out);
         }
     }
@@ -173,6 +178,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data squad", input, tokenizer);
             return write(spec, new SquadBuilder(counter(spec, tokenizer), maxTokens).build(input), out);
         }
     }
@@ -189,6 +195,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data alpaca", inputs.toArray(Path[]::new));
             return write(spec, new AlpacaBuilder().build(inputs), out);
         }
     }
@@ -216,6 +223,9 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            List<Path> inputs = new ArrayList<>(List.of(unsafe, safe));
+            inputs.addAll(tasks);
+            OutputChecks.file(out, "data mix", inputs.toArray(Path[]::new));
             return write(spec, new Mixer().mix(unsafe, safe, tasks, n, ratio, seed), out);
         }
     }
@@ -241,6 +251,15 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            for (int i = 0; i < outputs.size(); i++) {
+                OutputChecks.file(outputs.get(i), "data split", input);
+                for (int j = 0; j < i; j++) {
+                    if (OutputFolder.realPath(outputs.get(i)).equals(OutputFolder.realPath(outputs.get(j)))) {
+                        throw new IllegalArgumentException("data split: --out names " + outputs.get(j) + " twice (as "
+                                + "split " + (j + 1) + " and " + (i + 1) + "); the second would overwrite the first");
+                    }
+                }
+            }
             Splitter.Result r = new Splitter().split(input, format(format), by, fractions, seed, outputs);
             PrintWriter err = spec.commandLine().getErr();
             for (int i = 0; i < outputs.size(); i++) {
@@ -271,6 +290,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data select", input);
             Selector.Result r = new Selector().select(input, format(format), where, n, seed, out);
             spec.commandLine().getErr().println("wrote " + r.written() + " of " + r.matched() + " matching records to " + out);
             return 0;

@@ -74,6 +74,13 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.exists(data)) {
             throw new IllegalArgumentException("--data " + data + ": not found");
         }
+        if (out != null) {
+            List<Path> inputs = new ArrayList<>(List.of(data));
+            inputs.addAll(requests);
+            inputs.addAll(lexicon);
+            inputs.add(classifier);
+            OutputChecks.file(out, "eval", inputs.toArray(Path[]::new));
+        }
         ToxicityScorer scorer = null;
         if (classifier != null) {
             scorer = HashedNgramToxicityClassifier.load(classifier);

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.forget.FilterConfig;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.forget.ScoreType;
 import org.forgetfilter.forget.ThresholdMethod;
 import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.model.LoraConfig;
 import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
@@ -96,6 +98,14 @@ public final class FilterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (OutputFolder folder = OutputChecks.folder(out, "filter", OutputChecks.FILTER_OUTPUTS, data, safe, tokenizer,
+                OutputChecks.local(model))) {
+            OutputChecks.warn(InputChecks.scan(data, safe, input.format(), input.skipInvalid()));
+            return filter();
+        }
+    }
+
+    private Integer filter() throws Exception {
         List<Example> records = ExampleReader.readAll(data, input.format(), input.skipInvalid());
         List<Example> review = ExampleReader.readAll(safe, input.format(), input.skipInvalid());
         ThresholdMethod method = removeFraction != null ? new ThresholdMethod.RemoveFraction(removeFraction)

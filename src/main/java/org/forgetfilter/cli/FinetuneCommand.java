@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.model.LoraConfig;
 import org.forgetfilter.model.MemoryEstimate;
@@ -115,7 +117,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException(data + ": no examples to train on");
         }
-        try (NDManager root = NDManager.newBaseManager();
+        OutputChecks.warn(InputChecks.of(data, examples, null, List.of()));
+        try (OutputFolder folder = OutputChecks.replacedFolder(out, "finetune", data, tokenizer, OutputChecks.local(model));
+             NDManager root = NDManager.newBaseManager();
              LanguageModel lm = LanguageModel.load(root, model, tokenizer, null)) {
             LoraConfig lora = null;
             if (loraRank > 0) {

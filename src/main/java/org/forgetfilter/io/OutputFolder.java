@@ -152,7 +152,8 @@ public final class OutputFolder implements AutoCloseable {
     }
 
     /** The real path of a file that may not exist yet: its deepest existing ancestor resolved, the rest appended. */
-    static Path realPath(Path abs) throws IOException {
+    public static Path realPath(Path path) throws IOException {
+        Path abs = path.toAbsolutePath().normalize();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
