@@ -108,7 +108,7 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--input", required = true, description = "BBQ data folder (all *.jsonl) or one .jsonl file")
         Path input;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -124,13 +124,13 @@ public final class DataCommand implements Runnable {
     static final class Toxicity implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "scored or annotated text: JSON Lines, or a Davidson or Jigsaw CSV")
         Path input;
-        @Option(names = "--unsafe-above", defaultValue = "0.9", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--unsafe-above", defaultValue = "0.9", description = "toxicity score above which text is unsafe (default: ${DEFAULT-VALUE})")
         double unsafeAbove;
-        @Option(names = "--safe-below", defaultValue = "0.1", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--safe-below", defaultValue = "0.1", description = "toxicity score below which text is safe (default: ${DEFAULT-VALUE})")
         double safeBelow;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -151,7 +151,7 @@ public final class DataCommand implements Runnable {
         Path demonstrations;
         @Option(names = "--safe-refusals", description = "Alpaca-format safe refusals, e.g. safety-tuned-llamas (safe)")
         Path refusals;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -167,13 +167,14 @@ public final class DataCommand implements Runnable {
     static final class Squad implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "SQuAD v1.1 JSON file")
         Path input;
-        @Option(names = "--max-context-tokens", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--max-context-tokens", defaultValue = "128", description = "context tokens kept around the "
+                + "answer (default: ${DEFAULT-VALUE})")
         int maxTokens;
         @Option(names = "--tokenizer", description = "tokenizer file or model folder (default: whitespace words)")
         Path tokenizer;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -190,7 +191,7 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--input", required = true, description = "Alpaca JSON/JSONL file (repeatable)")
         List<Path> inputs;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -206,19 +207,19 @@ public final class DataCommand implements Runnable {
     static final class Mix implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--unsafe", required = true)
+        @Option(names = "--unsafe", required = true, description = "unsafe examples to draw from")
         Path unsafe;
-        @Option(names = "--safe", required = true)
+        @Option(names = "--safe", required = true, description = "safe examples to draw from")
         Path safe;
         @Option(names = "--task", description = "task set (repeatable)")
         List<Path> tasks = new ArrayList<>();
-        @Option(names = "--n", required = true)
+        @Option(names = "--n", required = true, description = "examples in the noisy set")
         int n;
-        @Option(names = "--unsafe-ratio", defaultValue = "0.5", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--unsafe-ratio", defaultValue = "0.5", description = "R, the unsafe share (default: ${DEFAULT-VALUE})")
         double ratio;
-        @Option(names = "--seed", required = true)
+        @Option(names = "--seed", required = true, description = "sampling and shuffling seed")
         long seed;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -236,7 +237,7 @@ public final class DataCommand implements Runnable {
     static final class Split implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "data file to split")
         Path input;
         @Option(names = "--format", description = "record format (default: detected)")
         String format;
@@ -244,7 +245,7 @@ public final class DataCommand implements Runnable {
         List<String> by;
         @Option(names = "--fractions", required = true, split = ",", description = "e.g. 0.2,0.5,0.3")
         double[] fractions;
-        @Option(names = "--seed", required = true)
+        @Option(names = "--seed", required = true, description = "seed of the group assignment")
         long seed;
         @Option(names = "--out", required = true, split = ",", description = "one output file per fraction")
         List<Path> outputs;
@@ -275,17 +276,17 @@ public final class DataCommand implements Runnable {
     static final class Select implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "data file to select from")
         Path input;
         @Option(names = "--format", description = "record format (default: detected)")
         String format;
         @Option(names = "--where", description = "FIELD=VALUE (repeatable; all must hold)")
         Map<String, String> where = new LinkedHashMap<>();
-        @Option(names = "--n", defaultValue = "0", description = "sample size; 0 = every match (default)")
+        @Option(names = "--n", defaultValue = "0", description = "sample size; 0 = every match (default: ${DEFAULT-VALUE})")
         int n;
-        @Option(names = "--seed", defaultValue = "0")
+        @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
         long seed;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
@@ -302,13 +303,16 @@ public final class DataCommand implements Runnable {
     static final class Stats implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(index = "0", description = "data file")
+        @Option(names = "--input", description = "data file")
+        Path input;
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "data file (the same as --input)")
         Path file;
-        @Option(names = "--format")
+        @Option(names = "--format", description = "record format (default: detected from the first record)")
         String format;
-        @Option(names = "--skip-invalid")
+        @Option(names = "--skip-invalid", description = "skip invalid records (counted and reported) instead of failing")
         boolean skipInvalid;
-        @Option(names = "--tokenizer")
+        @Option(names = "--tokenizer", description = "tokenizer file or model folder to count tokens with (default: "
+                + "whitespace words)")
         Path tokenizer;
         @Option(names = "--template", defaultValue = "instruction",
                 description = "instruction, plain, raw or a template file (default: ${DEFAULT-VALUE})")
@@ -316,7 +320,11 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            DatasetStats.Stats s = new DatasetStats().compute(file, format(format), skipInvalid,
+            if ((input == null) == (file == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), input == null
+                        ? "data stats needs a data file: --input FILE" : "data stats takes one data file: --input or FILE, not both");
+            }
+            DatasetStats.Stats s = new DatasetStats().compute(input != null ? input : file, format(format), skipInvalid,
                     counter(spec, tokenizer), PromptTemplate.named(template));
             spec.commandLine().getOut().print(s.report());
             spec.commandLine().getOut().flush();
