@@ -1,13 +1,22 @@
 package org.forgetfilter.checkpoint;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * The load-time check that weights are numbers: a NaN or infinite weight makes every score NaN, and a filter
- * would then decide on NaN without a word. Readers call it on each tensor as it is decoded.
+ * would then decide on NaN without a word. The model loaders call it on what they read; the safetensors reader
+ * itself stays faithful to the file (it round-trips any float).
  */
 final class FiniteWeights {
     private FiniteWeights() {
+    }
+
+    /** Checks every tensor of a file. */
+    static void check(Object file, Map<String, FloatTensor> tensors) throws IOException {
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            check(file, e.getKey(), e.getValue().data());
+        }
     }
 
     /** Fails naming the file, the tensor and the first bad element unless every value is finite. */

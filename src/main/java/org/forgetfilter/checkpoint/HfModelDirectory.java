@@ -51,6 +51,8 @@ public final class HfModelDirectory {
         } else {
             throw new NoSuchFileException(dir.toString(), null, "no " + WEIGHTS_FILE + " or " + INDEX_FILE);
         }
+        FiniteWeights.check(Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) ? dir.resolve(WEIGHTS_FILE)
+                : dir.resolve(INDEX_FILE), raw);
         Map<String, FloatTensor> weights = WeightLayout.canonicalize(raw, config, dir.toString());
         Tokenizer tokenizer = Tokenizers.load(dir);
         if (tokenizer.vocabSize() > config.vocabSize()) {

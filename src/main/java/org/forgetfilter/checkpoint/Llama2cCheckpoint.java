@@ -113,9 +113,7 @@ public final class Llama2cCheckpoint {
                 w.put("lm_head.weight", in.tensor(h.vocab, d));
             }
             in.expectEnd();
-            for (Map.Entry<String, FloatTensor> e : w.entrySet()) {
-                FiniteWeights.check(bin, e.getKey(), e.getValue().data());
-            }
+            FiniteWeights.check(bin, w);
             Tokenizer tok = Llama2cTokenizer.load(tokenizerFile != null ? tokenizerFile : findTokenizer(bin, h.vocab), h.vocab);
             return new Checkpoint(config, WeightLayout.canonicalize(w, config, bin.toString()), tok, bin.toString());
         }
