@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.tokenizer.Tokenizer;
 import org.forgetfilter.tokenizer.Tokenizers;
@@ -38,6 +39,7 @@ public final class HfModelDirectory {
             throw new NoSuchFileException(dir.toString(), null, "model folder not found");
         }
         ModelConfig config = HfConfig.read(dir.resolve(HfConfig.FILE_NAME));
+        MemoryEstimate.of(config).requireLoadable(dir.resolve(HfConfig.FILE_NAME));
         Map<String, FloatTensor> raw;
         if (Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
             raw = SafetensorsReader.readFile(dir.resolve(WEIGHTS_FILE));
@@ -49,6 +51,8 @@ public final class HfModelDirectory {
         } else {
             throw new NoSuchFileException(dir.toString(), null, "no " + WEIGHTS_FILE + " or " + INDEX_FILE);
         }
+        FiniteWeights.check(Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) ? dir.resolve(WEIGHTS_FILE)
+                : dir.resolve(INDEX_FILE), raw);
         Map<String, FloatTensor> weights = WeightLayout.canonicalize(raw, config, dir.toString());
         Tokenizer tokenizer = Tokenizers.load(dir);
         if (tokenizer.vocabSize() > config.vocabSize()) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.forgetfilter.model.Architecture;
 import org.forgetfilter.model.ModelConfig;
@@ -26,6 +27,7 @@ import org.forgetfilter.model.ModelConfig;
 public final class WeightLayout {
     /** Non-parameter buffers some Hugging Face files carry; they are recomputed by the model, so dropped. */
     private static final Pattern GPT2_BUFFER = Pattern.compile("(transformer\\.)?h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final Pattern LAYER_INDEX = Pattern.compile("(?:model\\.layers|transformer\\.h)\\.(\\d+)\\.");
     private static final Pattern LLAMA_BUFFER = Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
 
     private WeightLayout() {
@@ -113,6 +115,12 @@ public final class WeightLayout {
                 throw new IllegalArgumentException(source + ": tensor " + name + " appears twice (with and without prefix)");
             }
         }
+        int layersFound = layersFound(named.keySet());
+        if (c.numLayers() > layersFound) { // before listing the expected tensors, which an absurd count makes endless
+            throw new IllegalArgumentException(source + ": the config says " + c.numLayers() + " layers but the "
+                    + "weights hold " + layersFound + (layersFound > 0 ? " (layers 0.." + (layersFound - 1) + ")" : "")
+                    + "; fix num_hidden_layers / n_layer in config.json or use the matching weights");
+        }
         Map<String, long[]> expected = expectedShapes(c);
         if (lmHead != null) {
             String embed = gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight";
@@ -144,6 +152,18 @@ public final class WeightLayout {
             throw new IllegalArgumentException(source + ": " + missing.size() + " tensors missing: " + first(missing));
         }
         return out;
+    }
+
+    /** One more than the highest block index among the tensor names, 0 when there is none. */
+    private static int layersFound(java.util.Collection<String> names) {
+        int layers = 0;
+        for (String name : names) {
+            Matcher m = LAYER_INDEX.matcher(name);
+            if (m.lookingAt() && m.group(1).length() < 10) {
+                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
+        return layers;
     }
 
     /** Fails with the tensor's name, the expected and the found shape unless they agree. */

@@ -59,22 +59,22 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lexicon", split = ",", description = "toxicity: word-list files (instead of a classifier)")
     List<Path> lexicon = new ArrayList<>();
 
-    @Option(names = "--template", defaultValue = "instruction", description = "instruction, plain, raw or a file")
+    @Option(names = "--template", defaultValue = "instruction", description = "prompt template: instruction, plain, raw or a file (default: ${DEFAULT-VALUE})")
     String template;
 
     @Option(names = "--self-correction", description = "instruction put before every prompt (moral self-correction)")
     String selfCorrection;
 
-    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N items (0 = all)")
+    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N items; 0 = all (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "32", description = "greedy generation budget")
+    @Option(names = "--max-new-tokens", defaultValue = "32", description = "greedy generation budget in tokens (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "tokens per sequence")
+    @Option(names = "--max-length", defaultValue = "512", description = "tokens per sequence (default: ${DEFAULT-VALUE})")
     int maxLength;
 
-    @Option(names = "--batch-size", defaultValue = "16")
+    @Option(names = "--batch-size", defaultValue = "16", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--out", description = "write the JSON here instead of standard output")
@@ -90,6 +90,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (!Files.exists(data)) {
             throw new IllegalArgumentException("--data " + data + ": not found");
+        }
+        if (out != null) {
+            List<Path> inputs = new ArrayList<>(List.of(data));
+            inputs.addAll(requests);
+            inputs.addAll(lexicon);
+            inputs.add(classifier);
+            OutputChecks.file(out, "eval", inputs.toArray(Path[]::new));
         }
         ToxicityScorer scorer = null;
         if (classifier != null) {

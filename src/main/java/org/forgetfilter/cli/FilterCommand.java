@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,11 +117,20 @@ public final class FilterCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "start over instead of resuming finished stages")
     boolean fresh;
     @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
-            + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json")
+            + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json "
+            + "(default: ${DEFAULT-VALUE}, none)")
     int compareReleased;
 
     @Override
     public Integer call() throws Exception {
+        try (OutputFolder folder = OutputChecks.folder(out, "filter", OutputChecks.FILTER_OUTPUTS, data, safe, tokenizer,
+                OutputChecks.local(model))) {
+            OutputChecks.warn(InputChecks.scan(data, safe, input.format(), input.skipInvalid()));
+            return filter();
+        }
+    }
+
+    private Integer filter() throws Exception {
         List<Example> records = ExampleReader.readAll(data, input.format(), input.skipInvalid());
         List<Example> review = ExampleReader.readAll(safe, input.format(), input.skipInvalid());
         FilterSettings settings = settings();

@@ -10,9 +10,12 @@ import java.util.concurrent.Callable;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.model.LoraConfig;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
@@ -116,7 +119,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException(data + ": no examples to train on");
         }
-        try (NDManager root = NDManager.newBaseManager();
+        OutputChecks.warn(InputChecks.of(data, examples, null, List.of()));
+        try (OutputFolder folder = OutputChecks.replacedFolder(out, "finetune", data, tokenizer, OutputChecks.local(model));
+             NDManager root = NDManager.newBaseManager();
              LanguageModel lm = LanguageModel.load(root, model, tokenizer, null)) {
             float peak = lr.equals("auto") ? TrainingDefaults.learningRate(lm.model().numParameters(), loraRank > 0)
                     : Float.parseFloat(lr);
@@ -132,6 +137,9 @@ public final class FinetuneCommand implements Callable<Integer> {
                         : LoraConfig.defaultTargets(lm.model().config().architecture());
                 lora = new LoraConfig(loraRank, loraAlpha, loraDropout, targets);
             }
+            MemoryEstimate estimate = MemoryEstimate.of(lm.model().config());
+            estimate.requireFits(lora == null ? estimate.fullFinetuneBytes() : estimate.loraFinetuneBytes(lora),
+                    lora == null ? "full finetuning with AdamW" : "LoRA finetuning with AdamW", model);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("command", "finetune");
             provenance.put("version", Arrays.toString(spec.root().version()).replaceAll("[\\[\\]]", ""));
