@@ -100,11 +100,14 @@ public final class ForgetFilter {
         int maxLength = Math.min(cfg.maxLength(), base.config().maxPositions());
         SequenceEncoder enc = new SequenceEncoder(base.tokenizer(), maxLength, true);
         Encoded customer = Encoded.of(data, cfg.template(), enc, cfg.maxNewTokens());
-        Encoded review = Encoded.of(safe, cfg.template(), enc, cfg.maxNewTokens());
+        ObjectNode truncation = truncation(enc, maxLength, data.size());
         if (enc.truncatedCount() > 0) {
-            System.err.printf("forgetfilter: %d examples longer than %d tokens were cut (prompt first)%n",
-                    enc.truncatedCount(), maxLength);
+            System.err.printf("forgetfilter: %d of %d customer examples are longer than %d tokens and were cut: %d lost "
+                            + "the tail of their response, %d the head of their prompt (see summary.json truncation)%n",
+                    enc.truncatedCount(), data.size(), maxLength, enc.responseCuts(), enc.promptCuts());
         }
+        Encoded review = Encoded.of(safe, cfg.template(), new SequenceEncoder(base.tokenizer(), maxLength, true),
+                cfg.maxNewTokens());
 
         String dataKey = hashRaw(data);
         String safeKey = hashRaw(safe);
@@ -232,12 +235,26 @@ public final class ForgetFilter {
                     choice);
             ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, safeKey, runner.seconds(), runner.reused(),
                     trainStats, scorer.generatedTokens(), seconds(start));
+            summaryJson.set("truncation", truncation);
             FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
                     summaryJson);
             writeOutputs(data, result);
             new FilterReport(cfg, data, result).write(out.resolve("report.html"));
             return result;
         }
+    }
+
+    /** How the customer examples were cut to the maximum length (summary.json's truncation). */
+    private static ObjectNode truncation(SequenceEncoder enc, int maxLength, int examples) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("max_length", maxLength);
+        n.put("examples", examples);
+        n.put("cut", enc.truncatedCount());
+        n.put("response_tail_cut", enc.responseCuts());
+        n.put("prompt_head_cut", enc.promptCuts());
+        n.put("rule", "the response's tail is cut first, down to a quarter of max_length; a longer prompt loses "
+                + "its head");
+        return n;
     }
 
     /** One outcome per example, in input order. */
