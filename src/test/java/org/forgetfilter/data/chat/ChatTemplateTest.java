@@ -29,46 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (expected-rendered.jsonl, written by scripts/chat-template-reference.py).
  */
 class ChatTemplateTest {
-    static Path fixtures() throws URISyntaxException {
-        return Path.of(ChatTemplateTest.class.getResource("/org/forgetfilter/data/chat/conversations.json").toURI())
-                .getParent();
-    }
-
-    /** The conversations as one chat-format JSONL file, in fixture order. */
-    static Map<String, Example> readConversations(Path dir) throws IOException, URISyntaxException {
-        StringBuilder jsonl = new StringBuilder();
-        for (JsonNode c : Json.MAPPER.readTree(fixtures().resolve("conversations.json").toFile())) {
-            ObjectNode rec = Json.MAPPER.createObjectNode();
-            rec.put("id", c.get("name").asText());
-            rec.set("messages", c.get("messages"));
-            jsonl.append(Json.MAPPER.writeValueAsString(rec)).append('\n');
-        }
-        Path file = dir.resolve("chat.jsonl");
-        Files.writeString(file, jsonl);
-        Map<String, Example> byId = new LinkedHashMap<>();
-        for (Example e : ExampleReader.readAll(file, null, false)) {
-            byId.put(e.id(), e);
-        }
-        return byId;
-    }
-
-    static List<JsonNode> expected() throws IOException, URISyntaxException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(fixtures().resolve("expected-rendered.jsonl"))) {
-            rows.add(Json.MAPPER.readTree(line));
-        }
-        return rows;
-    }
-
     @Test
     void chatRecordsRenderExactlyAsApplyChatTemplate(@TempDir Path tmp) throws Exception {
-        Map<String, Example> examples = readConversations(tmp);
-        List<JsonNode> rows = expected();
+        Map<String, Example> examples = ChatFixtures.conversations(tmp);
+        List<JsonNode> rows = ChatFixtures.expectedRendered();
         assertEquals(30, rows.size(), "5 families x 5 conversations + the named template's second entry");
         for (JsonNode row : rows) {
             String family = row.get("family").asText();
             String name = row.get("template_name").isNull() ? "chat" : "chat:" + row.get("template_name").asText();
-            PromptTemplate t = PromptTemplate.named(name, fixtures().resolve("templates").resolve(family), null);
+            PromptTemplate t = PromptTemplate.named(name, ChatFixtures.dir().resolve("templates").resolve(family), null);
             Example e = examples.get(row.get("conversation").asText());
             PromptTemplate.Rendered r = t.render(e);
             String what = family + " " + name + " " + e.id();
@@ -82,12 +51,12 @@ class ChatTemplateTest {
     @Test
     void promptResponseExamplesRenderAsAUserAndAnAssistantTurn() throws Exception {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
-        for (JsonNode row : expected()) {
+        for (JsonNode row : ChatFixtures.expectedRendered()) {
             byKey.put(row.get("family").asText() + "/" + row.get("template_name").asText() + "/"
                     + row.get("conversation").asText(), row);
         }
         for (String family : List.of("zephyr", "qwen2", "qwen2.5", "llama3")) {
-            Path folder = fixtures().resolve("templates").resolve(family);
+            Path folder = ChatFixtures.dir().resolve("templates").resolve(family);
             Example plain = new Example("p", "When does the gym open?", "The gym opens at 7 am.", null, null, null, null);
             assertEquals(byKey.get(family + "/null/single-turn").get("text").asText(),
                     PromptTemplate.named("chat", folder, null).render(plain).text(), family);
@@ -104,7 +73,7 @@ class ChatTemplateTest {
     @Test
     void responsePartIsTheAnswerWithTheTemplatesEndOfTurn() throws Exception {
         Example e = new Example("x", "Hi", "Hello.", null, null, null, null);
-        Path templates = fixtures().resolve("templates");
+        Path templates = ChatFixtures.dir().resolve("templates");
         assertEquals("Hello.<|im_end|>\n", PromptTemplate.named("chat", templates.resolve("qwen2"), null).render(e).response());
         assertEquals("Hello.</s>\n", PromptTemplate.named("chat", templates.resolve("zephyr"), null).render(e).response());
         assertEquals("Hello.<|eot_id|>", PromptTemplate.named("chat", templates.resolve("llama3"), null).render(e).response());
