@@ -158,6 +158,9 @@ public enum Format {
     /** The turns of a chat record up to and including its last assistant turn. */
     private List<ChatMessage> chatMessages(ObjectNode record) throws RecordException {
         JsonNode messages = record.get("messages");
+        if (messages == null) {
+            throw new RecordException("missing field 'messages' (format " + cliName + " needs " + requiredFields + ")");
+        }
         if (!messages.isArray()) {
             throw new RecordException("field 'messages' must be an array of {role, content}, got " + kind(messages));
         }
