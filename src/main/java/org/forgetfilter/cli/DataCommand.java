@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.CanonicalConverter;
+import org.forgetfilter.data.ExampleReader;
 import org.forgetfilter.data.ExampleWriter;
 import org.forgetfilter.data.Format;
 import org.forgetfilter.data.PromptTemplate;
+import org.forgetfilter.data.RenderedExampleWriter;
 import org.forgetfilter.data.TokenCounter;
 import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.data.build.AlpacaBuilder;
@@ -26,6 +28,7 @@ import org.forgetfilter.data.build.Splitter;
 import org.forgetfilter.data.build.ToxicityBuilder;
 import org.forgetfilter.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,7 +41,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 DataCommand.Convert.class, DataCommand.Bbq.class, DataCommand.Toxicity.class, DataCommand.Harm.class,
                 DataCommand.Squad.class, DataCommand.Alpaca.class, DataCommand.Mix.class, DataCommand.Split.class, DataCommand.Select.class,
-                DataCommand.Stats.class,
+                DataCommand.Stats.class, DataCommand.Render.class,
         })
 public final class DataCommand implements Runnable {
     @Spec
@@ -328,6 +331,43 @@ public final class DataCommand implements Runnable {
                     counter(spec, tokenizer), PromptTemplate.named(template));
             spec.commandLine().getOut().print(s.report());
             spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = "Writes each example as the model sees it in training: one JSON line {\"id\", \"text\" (the "
+                    + "whole rendered string), \"prompt_length\" (characters of text that are prompt and carry no "
+                    + "loss)}. --template chat uses the --model folder's chat template.")
+    static final class Render implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--input", required = true, description = "examples, in any supported format")
+        Path input;
+        @Option(names = "--model", description = "Hugging Face model folder or hf:ORG/NAME (already downloaded) whose "
+                + "chat template --template chat renders with")
+        String model;
+        @Option(names = "--tokenizer", description = "tokenizer folder whose tokenizer_config.json holds the chat "
+                + "template, overriding the model's")
+        Path tokenizer;
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
+        Path out;
+        @Mixin
+        ExampleInputOptions options;
+
+        @Override
+        public Integer call() throws IOException {
+            PromptTemplate template = options.template();
+            long n;
+            try (ExampleReader reader = options.open(input)) {
+                n = RenderedExampleWriter.write(reader, template, out);
+                String skipped = reader.invalid().summary(input.toString());
+                if (!skipped.isEmpty()) {
+                    spec.commandLine().getErr().println(skipped);
+                }
+            }
+            spec.commandLine().getErr().println("wrote " + n + " examples rendered with template " + template.name()
+                    + " to " + out);
             return 0;
         }
     }

@@ -2,7 +2,11 @@ package org.forgetfilter.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.forgetfilter.checkpoint.HubDownloader;
+import org.forgetfilter.checkpoint.ModelReference;
+import org.forgetfilter.data.chat.ChatTemplateFiles;
 import org.forgetfilter.infer.LanguageModel;
 import picocli.CommandLine.Option;
 
@@ -19,6 +23,35 @@ public final class ModelOptions {
 
     @Option(names = "--adapter", description = "PEFT LoRA adapter folder applied on top of the model")
     Path adapter;
+
+    /** The folder whose tokenizer files hold the chat template of this model (see {@link #templateFolder}). */
+    public Path templateFolder() throws IOException {
+        return templateFolder(model, tokenizer);
+    }
+
+    /**
+     * Where {@code --template chat} reads the model's chat template: the {@code --tokenizer} folder (or the folder
+     * of a {@code --tokenizer} file) when it holds tokenizer_config.json or chat_template.jinja, else the model's
+     * Hugging Face folder (for {@code hf:} references the cache folder, which loading the model fills); null for
+     * a llama2.c checkpoint, which has no chat template.
+     */
+    static Path templateFolder(String model, Path tokenizer) throws IOException {
+        if (tokenizer != null) {
+            Path dir = Files.isDirectory(tokenizer) ? tokenizer : tokenizer.toAbsolutePath().getParent();
+            if (dir != null && (Files.isRegularFile(dir.resolve(ChatTemplateFiles.TOKENIZER_CONFIG))
+                    || Files.isRegularFile(dir.resolve(ChatTemplateFiles.TEMPLATE_FILE)))) {
+                return dir;
+            }
+        }
+        if (model == null) {
+            return null;
+        }
+        if (Files.isDirectory(Path.of(model))) {
+            return Path.of(model); // tokenizer files suffice, e.g. for data render
+        }
+        ModelReference ref = ModelReference.parse(model, HubDownloader.fromEnvironment());
+        return ref.kind() == ModelReference.Kind.LLAMA2C_FILE ? null : ref.path();
+    }
 
     /** Loads the model with its tokenizer (and adapter) under {@code parent}. */
     public LanguageModel load(NDManager parent) throws IOException {

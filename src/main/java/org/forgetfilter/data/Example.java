@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.forgetfilter.data.chat.ChatMessage;
 
 /**
  * One finetuning example, whatever format it came in.
@@ -21,9 +23,12 @@ import java.util.Set;
  * @param raw      the record's exact source text (a JSONL line without terminator, or a JSON array element),
  *                 or null for examples built in memory; filters write kept/removed records from it byte for byte
  * @param line     1-based source line of the record, 0 when built in memory
+ * @param messages the conversation of a chat-format record up to and including the assistant turn that is the
+ *                 response (what a chat template renders); empty for every other format, whose examples a chat
+ *                 template sees as one user turn and one assistant turn
  */
 public record Example(String id, String prompt, String response, String label, String category, ObjectNode extra,
-                      String raw, long line) {
+                      String raw, long line, List<ChatMessage> messages) {
     public static final String UNSAFE = "unsafe";
     public static final String SAFE = "safe";
     public static final String TASK = "task";
@@ -42,6 +47,13 @@ public record Example(String id, String prompt, String response, String label, S
             throw new IllegalArgumentException("label must be one of " + LABELS + ", got '" + label + "'");
         }
         extra = extra == null ? JsonNodeFactory.instance.objectNode() : extra;
+        messages = messages == null ? List.of() : List.copyOf(messages);
+    }
+
+    /** An example that is not a conversation (no {@link #messages}). */
+    public Example(String id, String prompt, String response, String label, String category, ObjectNode extra,
+                   String raw, long line) {
+        this(id, prompt, response, label, category, extra, raw, line, List.of());
     }
 
     /** An example built in memory (no source text, no line). */
@@ -52,7 +64,7 @@ public record Example(String id, String prompt, String response, String label, S
 
     /** A copy with another label (the raw text is dropped, as it no longer describes the record). */
     public Example withLabel(String newLabel) {
-        return new Example(id, prompt, response, newLabel, category, extra, null, line);
+        return new Example(id, prompt, response, newLabel, category, extra, null, line, messages);
     }
 
     /** A string field of {@link #extra}, or null when absent or not a string. */

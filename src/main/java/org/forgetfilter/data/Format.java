@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.forgetfilter.data.chat.ChatMessage;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -26,6 +27,8 @@ public enum Format {
      * {@code {"messages": [{"role", "content"}, ...]}}. response = the last assistant turn. prompt = the single
      * user turn before it (preceded by the system text and a blank line when a system turn exists); with several
      * earlier turns, each is written "User: ...", "Assistant: ", "System: ..." and separated by blank lines.
+     * The turns up to the response are also kept as {@link Example#messages()} for the {@code chat} template,
+     * which renders them with the model's own chat template instead of this flattening.
      */
     CHAT("chat", "messages"),
     /** OpenAI-style {@code {"prompt": ..., "completion": ...}}. */
@@ -113,6 +116,7 @@ public enum Format {
         extra.remove(List.of("id", "label", "category"));
         String prompt;
         String response;
+        List<ChatMessage> messages = List.of();
         switch (this) {
             case CANONICAL -> {
                 prompt = requiredText(record, "prompt");
@@ -127,7 +131,8 @@ public enum Format {
                 extra.remove("output");
             }
             case CHAT -> {
-                String[] pr = chat(record);
+                messages = chatMessages(record);
+                String[] pr = flattened(messages);
                 prompt = pr[0];
                 response = pr[1];
                 extra.remove("messages");
@@ -147,15 +152,19 @@ public enum Format {
         if (id == null) {
             id = Example.contentId(prompt, response);
         }
-        return new Example(id, prompt, response, label, category, extra, raw, line);
+        return new Example(id, prompt, response, label, category, extra, raw, line, messages);
     }
 
-    private String[] chat(ObjectNode record) throws RecordException {
+    /** The turns of a chat record up to and including its last assistant turn. */
+    private List<ChatMessage> chatMessages(ObjectNode record) throws RecordException {
         JsonNode messages = record.get("messages");
+        if (messages == null) {
+            throw new RecordException("missing field 'messages' (format " + cliName + " needs " + requiredFields + ")");
+        }
         if (!messages.isArray()) {
             throw new RecordException("field 'messages' must be an array of {role, content}, got " + kind(messages));
         }
-        List<String[]> turns = new ArrayList<>();
+        List<ChatMessage> turns = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             if (!m.isObject()) {
@@ -166,18 +175,25 @@ public enum Format {
                 throw new RecordException("messages[" + i + "].role must be system, user or assistant, got '"
                         + role + "'");
             }
-            turns.add(new String[]{role, requiredText((ObjectNode) m, "content", "messages[" + i + "].content")});
+            turns.add(new ChatMessage(role, requiredText((ObjectNode) m, "content", "messages[" + i + "].content")));
         }
         int last = -1;
         for (int i = turns.size() - 1; i >= 0 && last < 0; i--) {
-            if (turns.get(i)[0].equals("assistant")) {
+            if (turns.get(i).role().equals(ChatMessage.ASSISTANT)) {
                 last = i;
             }
         }
         if (last < 0) {
             throw new RecordException("field 'messages' has no assistant turn to use as the response");
         }
-        List<String[]> before = turns.subList(0, last);
+        return List.copyOf(turns.subList(0, last + 1));
+    }
+
+    /** The instruction-style prompt and the response of a conversation (see {@link #CHAT}). */
+    private static String[] flattened(List<ChatMessage> conversation) {
+        int last = conversation.size() - 1;
+        List<String[]> before = conversation.subList(0, last).stream()
+                .map(t -> new String[]{t.role(), t.content()}).toList();
         List<String[]> dialogue = before.stream().filter(t -> !t[0].equals("system")).toList();
         String prompt;
         if (dialogue.size() <= 1) {
@@ -191,7 +207,7 @@ public enum Format {
         } else {
             prompt = before.stream().map(t -> capitalized(t[0]) + ": " + t[1]).collect(Collectors.joining("\n\n"));
         }
-        return new String[]{prompt, turns.get(last)[1]};
+        return new String[]{prompt, conversation.get(last).content()};
     }
 
     private static String capitalized(String role) {

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.forgetfilter.data.chat.ChatMessage;
+import org.forgetfilter.data.chat.ChatTemplate;
+import org.forgetfilter.data.chat.ChatTemplateFiles;
 
 /**
  * Turns an example into model input. The model sees {@code prompt + response} of the {@link Rendered} pair and
@@ -20,6 +25,13 @@ import java.nio.file.Path;
  *     the example's prompt (empty for plain text; the first words when prompting a continuation), response =
  *     the example's response, without separator.</li>
  * <li>{@code raw} — prompt and response as they are.</li>
+ * <li>{@code chat} (or {@code chat:NAME} for one of several named templates) — the model's own chat template
+ *     (see {@link ChatTemplateFiles}), as transformers' {@code apply_chat_template} renders it. A chat record is
+ *     rendered as its {@link Example#messages() messages}; any other example as a user turn (the prompt) and an
+ *     assistant turn (the response), after an optional system message. prompt = the turns before the last
+ *     assistant turn with the generation prompt, response = the rest of the rendered conversation (the answer and
+ *     the template's end-of-turn tokens). The text holds the template's own special tokens, so it is tokenized as
+ *     it is, without an added BOS or EOS ({@link Rendered#tokenizeAsIs()}).</li>
  * </ul>
  * A user template is a text file with one {@code {response}} placeholder, optionally preceded by one
  * {@code {prompt}}; the text after {@code {response}} (e.g. an end marker) belongs to the response. One final
@@ -29,15 +41,27 @@ public final class PromptTemplate {
     /** The instruction used when a record carries none. */
     public static final String DEFAULT_INSTRUCTION = "Respond to the following input.";
 
-    /** The text the model sees before the response, and the response (with its leading separator, if any). */
-    public record Rendered(String prompt, String response) {
+    /** The name of the chat-template built-in ({@code chat} or {@code chat:NAME}). */
+    public static final String CHAT = "chat";
+
+    /**
+     * The text the model sees before the response, and the response (with its leading separator, if any).
+     *
+     * @param tokenizeAsIs the text already holds the special tokens the model expects (a chat template writes its
+     *                     BOS and end-of-turn tokens itself): tokenize it as it is, adding no BOS or EOS
+     */
+    public record Rendered(String prompt, String response, boolean tokenizeAsIs) {
+        public Rendered(String prompt, String response) {
+            this(prompt, response, false);
+        }
+
         /** The whole model input. */
         public String text() {
             return prompt + response;
         }
     }
 
-    private enum Kind { INSTRUCTION, PLAIN, RAW, USER }
+    private enum Kind { INSTRUCTION, PLAIN, RAW, USER, CHAT }
 
     private final Kind kind;
     private final String name;
@@ -45,15 +69,34 @@ public final class PromptTemplate {
     private final String betweenPromptAndResponse;
     private final String afterResponse;
     private final boolean hasPrompt;
+    private final ChatTemplate chat;
+    private final String systemMessage;
 
     private PromptTemplate(Kind kind, String name, String beforePrompt, String between, String after,
                            boolean hasPrompt) {
+        this(kind, name, beforePrompt, between, after, hasPrompt, null, null);
+    }
+
+    private PromptTemplate(Kind kind, String name, String beforePrompt, String between, String after,
+                           boolean hasPrompt, ChatTemplate chat, String systemMessage) {
         this.kind = kind;
         this.name = name;
         this.beforePrompt = beforePrompt;
         this.betweenPromptAndResponse = between;
         this.afterResponse = after;
         this.hasPrompt = hasPrompt;
+        this.chat = chat;
+        this.systemMessage = systemMessage;
+    }
+
+    /**
+     * The model's chat template.
+     *
+     * @param name          recorded as the template's name ({@code chat} or {@code chat:NAME})
+     * @param systemMessage system turn put before the user turn of examples that are not conversations; null: none
+     */
+    public static PromptTemplate chat(ChatTemplate template, String name, String systemMessage) {
+        return new PromptTemplate(Kind.CHAT, name, "", "", "", true, template, systemMessage);
     }
 
     public static PromptTemplate instruction() {
@@ -70,6 +113,29 @@ public final class PromptTemplate {
 
     /** A built-in by name ({@code instruction}, {@code plain}, {@code raw}), else a template file. */
     public static PromptTemplate named(String nameOrFile) throws IOException {
+        return named(nameOrFile, null, null);
+    }
+
+    /**
+     * A built-in by name, the chat template of {@code modelFolder} ({@code chat}, {@code chat:NAME}), else a
+     * template file.
+     *
+     * @param modelFolder   the folder whose tokenizer files hold the chat template; null when there is none
+     * @param systemMessage for {@code chat}: the system turn of examples that are not conversations, or null
+     */
+    public static PromptTemplate named(String nameOrFile, Path modelFolder, String systemMessage) throws IOException {
+        if (nameOrFile.equals(CHAT) || nameOrFile.startsWith(CHAT + ":")) {
+            String templateName = nameOrFile.equals(CHAT) ? null : nameOrFile.substring(CHAT.length() + 1);
+            if (modelFolder == null) {
+                throw new IllegalArgumentException("--template " + nameOrFile + " renders with the model's own chat "
+                        + "template, which is read from a Hugging Face model folder (tokenizer_config.json or "
+                        + "chat_template.jinja); this model or command has none");
+            }
+            return chat(ChatTemplateFiles.load(modelFolder, templateName), nameOrFile, systemMessage);
+        }
+        if (systemMessage != null) {
+            throw new IllegalArgumentException("--system applies to --template chat only, not to " + nameOrFile);
+        }
         return switch (nameOrFile) {
             case "instruction" -> instruction();
             case "plain" -> plain();
@@ -82,7 +148,7 @@ public final class PromptTemplate {
     public static PromptTemplate fromFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, 0, "template file not found (built-in templates: instruction, "
-                    + "plain, raw)");
+                    + "plain, raw, chat, chat:NAME)");
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         if (text.endsWith("\r\n")) {
@@ -130,9 +196,43 @@ public final class PromptTemplate {
             }
             case PLAIN -> new Rendered("### Response:" + e.prompt(), e.response());
             case RAW -> new Rendered(e.prompt(), e.response());
+            case CHAT -> {
+                ChatTemplate.Split split = chat.split(conversation(e));
+                yield new Rendered(split.prompt(), split.response(), true);
+            }
             case USER -> new Rendered(beforePrompt + (hasPrompt ? e.prompt() + betweenPromptAndResponse : ""),
                     e.response() + afterResponse);
         };
+    }
+
+    /**
+     * The prompt that asks the model for the response to {@code e} as training rendered it (for chat: the turns
+     * before the answer with the generation prompt). The example's response is not used.
+     */
+    public Rendered renderPrompt(Example e) {
+        if (kind != Kind.CHAT) {
+            return new Rendered(render(e).prompt(), "");
+        }
+        List<ChatMessage> turns = conversation(e);
+        return new Rendered(chat.render(turns.subList(0, turns.size() - 1), true), "", true);
+    }
+
+    /** The chat template, or null for the other kinds. */
+    public ChatTemplate chatTemplate() {
+        return chat;
+    }
+
+    private List<ChatMessage> conversation(Example e) {
+        if (!e.messages().isEmpty()) {
+            return e.messages();
+        }
+        List<ChatMessage> turns = new ArrayList<>(3);
+        if (systemMessage != null) {
+            turns.add(new ChatMessage(ChatMessage.SYSTEM, systemMessage));
+        }
+        turns.add(new ChatMessage(ChatMessage.USER, e.prompt()));
+        turns.add(new ChatMessage(ChatMessage.ASSISTANT, e.response()));
+        return turns;
     }
 
     @Override

@@ -76,6 +76,21 @@ public final class PaddedBatch {
         return exampleOfRow.length;
     }
 
+    /** Flat input positions (b * T + j) whose next token is a target, in order; for tests and diagnostics. */
+    public long[] selectedPositions() {
+        return selected.toLongArray();
+    }
+
+    /** The target token at each selected position. */
+    public long[] targetTokens() {
+        return targets.toLongArray();
+    }
+
+    /** The padded width T of the inputs. */
+    public long width() {
+        return inputs.getShape().get(1);
+    }
+
     /** The example (index in this batch) each selected target belongs to. */
     public int[] exampleOfRow() {
         return exampleOfRow;

@@ -13,7 +13,14 @@ import org.forgetfilter.tokenizer.Tokenizer;
  * empty prompt the response starts the document. A too-long example loses the tail of its response first, down
  * to a quarter of the maximum length, so the prompt (which holds the request, e.g. a harmful question, or an
  * instruction before its input) stays whole; only a prompt longer than the rest of the budget loses tokens from
- * its head (after BOS). Both kinds of cut are counted.
+ * its head (after a leading BOS). Both kinds of cut are counted.
+ *
+ * <p>A {@link PromptTemplate.Rendered#tokenizeAsIs() chat-template rendering} carries its own special tokens: it
+ * is tokenized as transformers tokenizes {@code apply_chat_template} output ({@code add_special_tokens=False}): no
+ * BOS or EOS is added, and the response tokens are those of the whole text after the prompt's tokens, so the
+ * sequence is the tokenization of the whole text. Should a token span the prompt/response boundary, the prompt and
+ * the response are tokenized apart instead (counted in {@link #boundaryMerges()}), so that no learned token holds
+ * prompt text.
  */
 public final class SequenceEncoder {
     private final Tokenizer tokenizer;
@@ -22,6 +29,7 @@ public final class SequenceEncoder {
     private int truncated;
     private int responseCuts;
     private int promptCuts;
+    private int boundaryMerges;
 
     public SequenceEncoder(Tokenizer tokenizer, int maxLength, boolean appendEos) {
         if (maxLength < 2) {
@@ -40,10 +48,48 @@ public final class SequenceEncoder {
     public List<TokenizedExample> encodeAll(List<Example> examples, PromptTemplate template) {
         List<TokenizedExample> out = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            PromptTemplate.Rendered r = template.render(e);
-            out.add(encode(r.prompt(), r.response()));
+            out.add(encode(template.render(e)));
         }
         return out;
+    }
+
+    /** A rendered example as token ids (see the class comment for {@link PromptTemplate.Rendered#tokenizeAsIs()}). */
+    public TokenizedExample encode(PromptTemplate.Rendered r) {
+        if (!r.tokenizeAsIs()) {
+            return encode(r.prompt(), r.response());
+        }
+        int[] p = tokenizer.encode(r.prompt());
+        int[] all = tokenizer.encode(r.text());
+        int[] resp;
+        if (startsWith(all, p)) {
+            resp = Arrays.copyOfRange(all, p.length, all.length);
+        } else {
+            boundaryMerges++;
+            resp = tokenizer.encodeContinuation(r.response());
+        }
+        if (p.length == 0) {
+            throw new IllegalArgumentException("a chat-template prompt tokenized to nothing: '" + r.prompt() + "'");
+        }
+        return fit(p, resp, false);
+    }
+
+    /** Prompt ids for generation from a rendered prompt; for a chat template without an added BOS. */
+    public int[] encodePrompt(PromptTemplate.Rendered r, int reserve) {
+        if (!r.tokenizeAsIs()) {
+            return encodePrompt(r.prompt(), reserve);
+        }
+        int[] p = tokenizer.encode(r.prompt());
+        int room = Math.max(1, maxLength - reserve);
+        return p.length <= room ? p : cutHead(p, room);
+    }
+
+    /** Chat-template examples whose prompt and response had to be tokenized apart so far. */
+    public int boundaryMerges() {
+        return boundaryMerges;
+    }
+
+    private static boolean startsWith(int[] all, int[] prefix) {
+        return all.length >= prefix.length && Arrays.equals(all, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** Prompt ids for generation: BOS + prompt, cut from the left to leave room for {@code reserve} new tokens. */
@@ -60,12 +106,19 @@ public final class SequenceEncoder {
             r = Arrays.copyOf(r, r.length + 1);
             r[r.length - 1] = tokenizer.eosId();
         }
+        return fit(p, r, true);
+    }
+
+    /** Cuts to the maximum length: the response's tail first, the prompt's head (after a leading BOS) if need be. */
+    private TokenizedExample fit(int[] p, int[] r, boolean promptStartsWithBos) {
         if (p.length + r.length > maxLength) {
             truncated++;
             int minResponse = Math.min(r.length, Math.max(1, maxLength / 4));
             if (p.length + minResponse > maxLength) {
                 promptCuts++;
-                p = keepBosAndTail(p, maxLength - minResponse);
+                int keepPrompt = maxLength - minResponse;
+                p = promptStartsWithBos || (p.length > 0 && p[0] == tokenizer.bosId()) ? keepBosAndTail(p, keepPrompt)
+                        : cutHead(p, keepPrompt);
             }
             if (p.length + r.length > maxLength) {
                 responseCuts++;
@@ -73,6 +126,10 @@ public final class SequenceEncoder {
             }
         }
         return new TokenizedExample(p, r);
+    }
+
+    private static int[] cutHead(int[] p, int keep) {
+        return Arrays.copyOfRange(p, p.length - keep, p.length);
     }
 
     /** How many examples were cut to fit the maximum length so far. */

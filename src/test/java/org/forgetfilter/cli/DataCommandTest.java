@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.forgetfilter.SharedData;
+import org.forgetfilter.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -103,5 +105,50 @@ class DataCommandTest {
         assertEquals(0, run("data", "stats", mix.toString()));
         assertEquals(0, run("data", "stats", "--input", mix.toString()), "every data command takes --input");
         assertEquals(2, run("data", "stats"), "a usage error without a file");
+    }
+
+    @Test
+    void renderWritesWhatTheModelSeesWithThePromptLength(@TempDir Path tmp) throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\", \"chat_template\": "
+                + "\"{% for m in messages %}{{ '<|im_start|>' + m.role + '\\\\n' + m.content + '<|im_end|>\\\\n' }}"
+                + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\\\n' }}{% endif %}\"}");
+        Path data = tmp.resolve("data.jsonl");
+        Files.writeString(data, "{\"id\": \"c1\", \"messages\": [{\"role\": \"user\", \"content\": \"Caf\u00e9?\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"Oui.\"}]}\n");
+        Path out = tmp.resolve("rendered.jsonl");
+        CliRun.ok("data", "render", "--input", data.toString(), "--model", model.toString(), "--template", "chat",
+                "--out", out.toString());
+        Path canonicalData = tmp.resolve("canonical.jsonl");
+        Files.writeString(canonicalData, "{\"id\": \"p1\", \"prompt\": \"Hi\", \"response\": \"Hello.\"}\n");
+        Path out1 = tmp.resolve("rendered-canonical.jsonl");
+        CliRun.ok("data", "render", "--input", canonicalData.toString(), "--model", model.toString(), "--template",
+                "chat", "--system", "Be brief.", "--out", out1.toString());
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(out));
+        lines.addAll(Files.readAllLines(out1));
+        assertEquals(2, lines.size());
+        JsonNode chat = Json.MAPPER.readTree(lines.get(0));
+        String prompt = "<|im_start|>user\nCaf\u00e9?<|im_end|>\n<|im_start|>assistant\n";
+        assertEquals("c1", chat.get("id").asText());
+        assertEquals(prompt + "Oui.<|im_end|>\n", chat.get("text").asText());
+        assertEquals(prompt.codePointCount(0, prompt.length()), chat.get("prompt_length").asInt());
+        JsonNode canonical = Json.MAPPER.readTree(lines.get(1));
+        assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                + "<|im_start|>assistant\nHello.<|im_end|>\n", canonical.get("text").asText());
+
+        // A record the template refuses names the file and line, and leaves no output behind.
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"chat_template\": \"{% if messages | length > 2 %}"
+                + "{{ raise_exception('one question only') }}{% endif %}{{ messages[0].content }}\"}");
+        Path multi = tmp.resolve("multi.jsonl");
+        Files.writeString(multi, "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": "
+                + "\"assistant\", \"content\": \"b\"}]}\n{\"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"q\"}, {\"role\": \"assistant\", \"content\": \"a\"}, {\"role\": \"user\", "
+                + "\"content\": \"q2\"}, {\"role\": \"assistant\", \"content\": \"a2\"}]}\n");
+        Path out2 = tmp.resolve("refused.jsonl");
+        CliRun r = CliRun.of("data", "render", "--input", multi.toString(), "--model", model.toString(),
+                "--template", "chat", "--out", out2.toString());
+        assertTrue(r.exitCode() != 0, r.err());
+        assertTrue(r.err().contains(multi + ":2") && r.err().contains("one question only"), r.err());
+        assertTrue(Files.notExists(out2));
     }
 }

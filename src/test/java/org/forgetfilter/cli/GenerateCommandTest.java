@@ -55,4 +55,17 @@ class GenerateCommandTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("--max-new-tokens must be positive"), r.err());
     }
+
+    @Test
+    void templateRendersThePromptAsTrainingDid() throws IOException {
+        CliRun viaTemplate = CliRun.ok("generate", "--model", bin(), "--template", "instruction", "--prompt",
+                "Tell a story.", "--max-new-tokens", "30");
+        CliRun byHand = CliRun.ok("generate", "--model", bin(), "--prompt",
+                "###Instruction:\nRespond to the following input.\n###Input:\nTell a story.\n### Response:",
+                "--max-new-tokens", "30");
+        assertEquals(byHand.out(), viaTemplate.out());
+        CliRun chat = CliRun.of("generate", "--model", bin(), "--template", "chat", "--prompt", "Hi");
+        assertTrue(chat.exitCode() != 0, chat.err());
+        assertTrue(chat.err().contains("model folder"), chat.err());
+    }
 }
