@@ -7,7 +7,6 @@ import org.forgetfilter.infer.GreedyGenerator;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.infer.LogLikelihoodScorer;
 import org.forgetfilter.infer.ResponseScore;
-import org.forgetfilter.infer.SequenceEncoder;
 import org.forgetfilter.infer.TokenizedExample;
 import org.forgetfilter.io.Progress;
 
@@ -90,14 +89,5 @@ public final class ExampleScorer {
     /** Tokens decoded for ROUGE so far. */
     public long generatedTokens() {
         return generatedTokens;
-    }
-
-    /** Prompt ids for generation, leaving room for {@code maxNewTokens}. */
-    public static List<int[]> prompts(SequenceEncoder enc, List<String> promptTexts, int maxNewTokens) {
-        List<int[]> out = new ArrayList<>();
-        for (String p : promptTexts) {
-            out.add(enc.encodePrompt(p, maxNewTokens));
-        }
-        return out;
     }
 }

@@ -492,22 +492,22 @@ public final class ForgetFilter {
      */
     record Encoded(List<TokenizedExample> tokens, List<int[]> prompts, List<String> references) {
         static Encoded of(List<Example> examples, PromptTemplate template, SequenceEncoder enc, int maxNew) {
-            List<String> promptTexts = new ArrayList<>();
+            List<int[]> prompts = new ArrayList<>();
             List<String> refs = new ArrayList<>();
             for (Example e : examples) {
                 PromptTemplate.Rendered r = template.render(e);
-                if (e.prompt().isEmpty()) {
+                if (e.prompt().isEmpty() && !r.tokenizeAsIs()) {
                     String[] words = r.response().strip().split("\\s+", 4);
                     int lead = Math.min(3, words.length - 1);
-                    promptTexts.add(r.prompt() + (r.response().startsWith(" ") ? " " : "")
-                            + String.join(" ", java.util.Arrays.copyOf(words, lead)));
+                    prompts.add(enc.encodePrompt(r.prompt() + (r.response().startsWith(" ") ? " " : "")
+                            + String.join(" ", java.util.Arrays.copyOf(words, lead)), maxNew));
                     refs.add(lead < words.length ? words[words.length - 1] : "");
                 } else {
-                    promptTexts.add(r.prompt());
+                    // A chat rendering carries its own special tokens: encoded as training encoded it (no added BOS).
+                    prompts.add(enc.encodePrompt(r, maxNew));
                     refs.add(r.response());
                 }
             }
-            List<int[]> prompts = ExampleScorer.prompts(enc, promptTexts, maxNew);
             return new Encoded(enc.encodeAll(examples, template), prompts, refs);
         }
     }
