@@ -15,11 +15,11 @@ import org.forgetfilter.io.Json;
  * entities, runs of spaces and punctuation), plus hand-written edge cases (empty text, leading, repeated and trailing
  * spaces, tabs, newlines, characters outside the vocabulary).
  */
-final class TestCorpus {
+public final class TestCorpus {
     private TestCorpus() {
     }
 
-    static List<String> lines() throws IOException {
+    public static List<String> lines() throws IOException {
         List<String> out = new ArrayList<>(edgeCases());
         JsonNode squad = Json.MAPPER.readTree(SharedData.require("squad/dev-v1.1.json").toFile());
         int contexts = 0;
