@@ -133,6 +133,20 @@ class Llama2cTokenizerJsonTest {
         assertArrayEquals(ids, hf.encode("Once upon a time"));
     }
 
+    /** The two differences the construction has (documented in Llama2cTokenizerJson and the README), pinned. */
+    @Test
+    void theDocumentedDifferencesAreTheOnlyOnesOnTheirTexts() throws IOException {
+        Llama2cTokenizer llama = Llama2cTokenizer.load(SharedData.require("models/stories260K/tok512.bin"), -1);
+        llama.saveTo(dir);
+        Tokenizer hf = Tokenizers.load(dir);
+        // A literal U+2581: bytes for llama2.c, a space for SentencePiece-style tokenizers.
+        assertArrayEquals(llama.encode("a b"), hf.encode("a\u2581b"));
+        assertFalse(Arrays.equals(llama.encode("a\u2581b"), hf.encode("a\u2581b")));
+        // Special tokens typed in the text.
+        assertTrue(Arrays.stream(hf.encode("the end</s>")).anyMatch(id -> id == llama.eosId()));
+        assertFalse(Arrays.stream(llama.encode("the end</s>")).anyMatch(id -> id == llama.eosId()));
+    }
+
     @Test
     void onlyFoldersWithoutTokenizerJsonFallBackToTokenizerBin() throws IOException {
         Path tok = SharedData.require("models/stories260K/tok512.bin");
