@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -52,6 +53,7 @@ public final class HubDownloader {
     /** Bytes accepted for a file whose size the server does not announce (JSON files are far smaller). */
     private static final long MAX_UNANNOUNCED_BYTES = 256L << 20;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final List<String> OPTIONAL = List.of("tokenizer_config.json", "special_tokens_map.json",
             "generation_config.json");
@@ -323,7 +325,7 @@ public final class HubDownloader {
                 throw new HubHttpException(id + ": " + file + ": the hub is limiting requests (HTTP 429); wait and run again");
             }
             if (status >= 500 && status < 600) {
-                throw new IOException("HTTP " + status + " from " + uri.getHost()); // a server hiccup: retried
+                throw new RetryableProblem("HTTP " + status + " from " + uri.getHost()); // a server hiccup
             }
             if (status != 200 && status != 206) {
                 throw new HubHttpException(id + ": " + file + ": unexpected HTTP status " + status + " from " + uri.getHost());
@@ -337,7 +339,7 @@ public final class HubDownloader {
                 long start = Long.parseLong(m.group(1));
                 if (start != have) {
                     Files.deleteIfExists(part);
-                    throw new IOException("the server resumed at byte " + start + " instead of " + have + "; starting over");
+                    throw new RetryableProblem("the server resumed at byte " + start + " instead of " + have + "; starting over");
                 }
                 append = have > 0;
                 if (!m.group(3).equals("*")) {
@@ -380,7 +382,7 @@ public final class HubDownloader {
 
     private static long unsatisfiedRangeTotal(String contentRange) {
         if (contentRange != null) {
-            Matcher m = Pattern.compile("bytes\\s+\\*/(\\d+)").matcher(contentRange.trim());
+            Matcher m = UNSATISFIED_RANGE.matcher(contentRange.trim());
             if (m.matches()) {
                 return Long.parseLong(m.group(1));
             }
@@ -486,7 +488,7 @@ public final class HubDownloader {
         HttpURLConnection c;
         try {
             c = (HttpURLConnection) uri.toURL().openConnection();
-        } catch (IllegalArgumentException | java.net.MalformedURLException | ClassCastException e) {
+        } catch (IllegalArgumentException | MalformedURLException | ClassCastException e) {
             throw new HubHttpException(id + ": " + file + ": cannot open '" + printable(uri.toString()) + "'");
         }
         c.setInstanceFollowRedirects(false);
@@ -550,6 +552,9 @@ public final class HubDownloader {
 
     /** A short, exception-free account of a failed attempt. */
     private String describe(IOException e) {
+        if (e instanceof RetryableProblem) {
+            return e.getMessage();
+        }
         if (e instanceof SocketTimeoutException) {
             return "no data for " + seconds(settings.readTimeout()) + " (HF_HUB_DOWNLOAD_TIMEOUT)";
         }
@@ -609,6 +614,13 @@ public final class HubDownloader {
 
     private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.3g s", d.toMillis() / 1000.0);
+    }
+
+    /** A problem another attempt may not have (a 5xx, a wrong resume): retried, its message shown as it is. */
+    private static final class RetryableProblem extends IOException {
+        RetryableProblem(String message) {
+            super(message);
+        }
     }
 
     /** A hub problem that another attempt in this run would not fix: not retried. */

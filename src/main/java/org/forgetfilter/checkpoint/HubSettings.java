@@ -3,6 +3,7 @@ package org.forgetfilter.checkpoint;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ public record HubSettings(URI endpoint, String token, Path downloadRoot, Path hf
 
     /** Settings of this process: its environment, with {@code -Dforgetfilter.hfEndpoint} overriding HF_ENDPOINT. */
     public static HubSettings fromEnvironment() {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
         String ep = System.getProperty("forgetfilter.hfEndpoint");
         if (ep != null && !ep.isBlank()) {
             env.put("HF_ENDPOINT", ep);

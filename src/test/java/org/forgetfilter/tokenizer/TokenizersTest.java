@@ -33,9 +33,25 @@ class TokenizersTest {
         assertEquals(258, t.vocabSize());
         t.saveTo(dir);
         Tokenizer back = Tokenizers.load(dir);
-        assertTrue(back instanceof ByteTokenizer);
+        assertTrue(back instanceof ByteTokenizer, "its own file is read first");
         assertTrue(Tokenizers.load(dir.resolve(ByteTokenizer.FILE_NAME)) instanceof ByteTokenizer);
         assertThrows(IllegalArgumentException.class, () -> t.decode(new int[] {300}));
+    }
+
+    /** The tokenizer.json saved beside tokenizer_byte.json gives the byte tokenizer's ids (for other tools). */
+    @Test
+    void byteTokenizerFoldersCarryAnEquivalentTokenizerJson() throws IOException {
+        ByteTokenizer t = new ByteTokenizer();
+        t.saveTo(dir);
+        Tokenizer hf = HfTokenizer.load(dir.resolve(HfTokenizer.FILE_NAME));
+        assertEquals(ByteTokenizer.VOCAB_SIZE, hf.vocabSize());
+        assertEquals(ByteTokenizer.BOS, hf.bosId());
+        assertEquals(ByteTokenizer.EOS, hf.eosId());
+        for (String text : TestCorpus.lines()) {
+            assertArrayEquals(t.encode(text), hf.encode(text), text);
+            assertArrayEquals(t.encodeContinuation(text), hf.encodeContinuation(text), text);
+            assertEquals(t.decode(t.encode(text)), hf.decode(t.encode(text)), text);
+        }
     }
 
     @Test
