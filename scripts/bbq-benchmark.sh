@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Reproduces the README's BBQ measurement: a 600-example BBQ noisy set (50 % unsafe, 25 % safe, 25 % SQuAD),
-# the stories260K model first finetuned on safe BBQ + SQuAD examples as the aligned M0, then `filter` with its
-# default settings, once per score type. Usage: scripts/bbq-benchmark.sh [WORKDIR] (default: runs/bbq).
+# the reference model (stories3M) first finetuned on safe BBQ + SQuAD examples as the aligned M0, then `filter`
+# with its default settings, once per score type. Usage: scripts/bbq-benchmark.sh [WORKDIR] (default: runs/bbq).
+# MODEL=stories260K runs it with the 260K-parameter model instead.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 ff="$here/bin/forgetfilter"
 data="${FORGETFILTER_SHARED_DATA:-$here/../shared/data}"
 work="${1:-$here/runs/bbq}"
 mkdir -p "$work" && cd "$work"
-tok="$data/models/stories260K/tok512.bin"
+case "${MODEL:-stories3M}" in
+  stories3M) base="$data/models/stories3M/stories3M.bin"; tok="$data/models/stories3M/tok4096.bin" ;;
+  stories260K) base="$data/models/stories260K/stories260K.bin"; tok="$data/models/stories260K/tok512.bin" ;;
+  *) echo "MODEL must be stories3M or stories260K" >&2; exit 2 ;;
+esac
 
 [[ -f bbq.jsonl ]] || "$ff" data bbq --input "$data/bbq/data" --out bbq.jsonl
 # Disjoint BBQ questions for the noisy set, the safety review set and M0's alignment data.
@@ -27,8 +32,8 @@ if [[ ! -f m0_train.jsonl ]]; then
   "$ff" data select --input squad_m0.jsonl --n 300 --seed 2 --out m0_task.jsonl
   cat m0_bias.jsonl m0_task.jsonl > m0_train.jsonl
 fi
-# The aligned model M0: stories260K after a short finetune on safe data only (the paper's BaseFT).
-[[ -f m0/config.json ]] || "$ff" finetune --model "$data/models/stories260K/stories260K.bin" --data m0_train.jsonl \
+# The aligned model M0: the base model after a short finetune on safe data only (the paper's BaseFT).
+[[ -f m0/config.json ]] || "$ff" finetune --model "$base" --tokenizer "$tok" --data m0_train.jsonl \
     --out m0 --epochs 3 --batch-size 16 --lr 1e-3 --seed 7
 
 # Default settings (the prob score decides), with all three scores computed side by side (--score both) and the

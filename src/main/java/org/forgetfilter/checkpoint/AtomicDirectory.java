@@ -8,11 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.forgetfilter.io.FileSync;
+import org.forgetfilter.io.TempName;
 
 /**
  * Writes a whole folder so that the target is either the old folder or the complete new one: the content is
  * written into a hidden sibling folder, and only when that succeeded is an existing target moved aside, the
- * new folder renamed into place and the old one deleted. A failure leaves the old target untouched.
+ * new folder renamed into place and the old one deleted. A failure leaves the old target untouched. The new
+ * content is synced to disk before the rename; the hidden folders of a killed run are removed by the next write
+ * of the same target.
  */
 public final class AtomicDirectory {
 
@@ -22,6 +26,9 @@ public final class AtomicDirectory {
         void writeInto(Path dir) throws IOException;
     }
 
+    private static final String TEMP = "tmp";
+    private static final String OLD = "old";
+
     private AtomicDirectory() {
     }
 
@@ -30,15 +37,21 @@ public final class AtomicDirectory {
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new IOException(abs + ": exists and is not a folder");
+            throw new IOException(abs + ": is a file, expected a folder (or a path that does not exist yet)");
         }
-        String name = abs.getFileName().toString();
-        Path temp = Files.createTempDirectory(parent, "." + name + ".tmp-");
+        for (String kind : new String[] {TEMP, OLD}) {
+            for (Path stale : TempName.stale(abs, kind)) {
+                deleteTree(stale);
+            }
+        }
+        Path temp = TempName.fresh(abs, TEMP);
+        Files.createDirectory(temp); // default permissions: the user's umask, unlike createTempDirectory's 0700
         try {
             content.writeInto(temp);
+            FileSync.tree(temp);
             Path old = null;
             if (Files.exists(abs)) {
-                old = parent.resolve("." + name + ".old-" + Long.toHexString(System.nanoTime()));
+                old = TempName.fresh(abs, OLD);
                 move(abs, old);
             }
             try {
@@ -49,6 +62,7 @@ public final class AtomicDirectory {
                 }
                 throw e;
             }
+            FileSync.directory(parent);
             if (old != null) {
                 deleteTree(old);
             }

@@ -9,13 +9,16 @@ import java.util.Set;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.model.Architecture;
+import org.forgetfilter.model.AttentionBias;
 import org.forgetfilter.model.ModelConfig;
+import org.forgetfilter.model.RopeScaling;
 
 /**
- * Maps a Hugging Face {@code config.json} to {@link ModelConfig} and back, for {@code model_type} llama (and
- * mistral configs whose sliding window never applies, which are the same model) and gpt2. Settings that
- * change the computation in ways the Java models do not implement (rope_scaling, attention biases, other
- * activations) are rejected rather than ignored.
+ * Maps a Hugging Face {@code config.json} to {@link ModelConfig} and back, for {@code model_type} llama, qwen2 and
+ * mistral (LLaMA variants: Qwen2 adds q/k/v biases, Mistral a sliding window) and gpt2. Rope scaling of type
+ * llama3 (Llama 3.x) is read from {@code rope_scaling}, or from transformers 5's {@code rope_parameters}. Settings
+ * that change the computation in ways the Java models do not implement (other rope scalings, MLP biases, Qwen2's
+ * per-layer sliding window, other activations) are rejected rather than ignored.
  */
 public final class HfConfig {
     public static final String FILE_NAME = "config.json";
@@ -44,10 +47,10 @@ public final class HfConfig {
         String type = root.path("model_type").asText("");
         try {
             return switch (type) {
-                case "llama", "mistral" -> llama(root, type);
+                case "llama", "mistral", "qwen2" -> llama(root, type);
                 case "gpt2" -> gpt2(root);
                 default -> throw new IllegalArgumentException("unsupported model_type '" + type
-                        + "' (supported: llama, gpt2)");
+                        + "' (supported: llama, mistral, qwen2, gpt2)");
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
@@ -55,16 +58,20 @@ public final class HfConfig {
     }
 
     private static ModelConfig llama(JsonNode r, String type) {
-        if (!r.path("rope_scaling").isMissingNode() && !r.path("rope_scaling").isNull()) {
-            throw new IllegalArgumentException("rope_scaling " + r.get("rope_scaling")
-                    + " is not supported (only plain RoPE); use a model without rope_scaling");
-        }
         String act = r.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
             throw new IllegalArgumentException("hidden_act '" + act + "' is not supported (LLaMA uses silu)");
         }
-        if (r.path("attention_bias").asBoolean(false) || r.path("mlp_bias").asBoolean(false)) {
-            throw new IllegalArgumentException("attention_bias / mlp_bias are not supported");
+        if (r.path("mlp_bias").asBoolean(false)) {
+            throw new IllegalArgumentException("mlp_bias is not supported");
+        }
+        AttentionBias bias = switch (type) {
+            case "qwen2" -> AttentionBias.QKV; // modeling_qwen2: q/k/v projections always have a bias, o_proj none
+            case "llama" -> r.path("attention_bias").asBoolean(false) ? AttentionBias.QKVO : AttentionBias.NONE;
+            default -> AttentionBias.NONE;
+        };
+        if (type.equals("mistral") && r.path("attention_bias").asBoolean(false)) {
+            throw new IllegalArgumentException("attention_bias is not supported for mistral");
         }
         int hidden = required(r, "hidden_size");
         int heads = required(r, "num_attention_heads");
@@ -72,10 +79,6 @@ public final class HfConfig {
         if (r.hasNonNull("head_dim") && r.get("head_dim").asInt() * heads != hidden) {
             throw new IllegalArgumentException("head_dim " + r.get("head_dim") + " differs from hidden_size / "
                     + "num_attention_heads = " + hidden / heads + " (not supported)");
-        }
-        if (type.equals("mistral") && r.hasNonNull("sliding_window") && r.get("sliding_window").asInt() < maxPos) {
-            throw new IllegalArgumentException("mistral sliding_window " + r.get("sliding_window")
-                    + " is shorter than max_position_embeddings " + maxPos + "; sliding-window attention is not supported");
         }
         return new ModelConfig(Architecture.LLAMA,
                 required(r, "vocab_size"),
@@ -86,10 +89,74 @@ public final class HfConfig {
                 r.hasNonNull("num_key_value_heads") ? r.get("num_key_value_heads").asInt() : heads,
                 maxPos,
                 (float) r.path("rms_norm_eps").asDouble(1e-6),
-                (float) r.path("rope_theta").asDouble(10000.0),
+                (float) ropeTheta(r),
                 r.path("tie_word_embeddings").asBoolean(false),
                 tokenId(r.get("bos_token_id")),
-                tokenId(r.get("eos_token_id")));
+                tokenId(r.get("eos_token_id")),
+                ropeScaling(r),
+                bias,
+                slidingWindow(r, type));
+    }
+
+    /** transformers 5 keeps the rope settings, theta included, in rope_parameters; earlier ones in rope_scaling. */
+    private static JsonNode ropeSettings(JsonNode r) {
+        JsonNode p = r.path("rope_parameters");
+        return p.isObject() ? p : r.path("rope_scaling");
+    }
+
+    private static double ropeTheta(JsonNode r) {
+        JsonNode inside = ropeSettings(r).path("rope_theta");
+        return inside.isNumber() ? inside.asDouble() : r.path("rope_theta").asDouble(10000.0);
+    }
+
+    /** Null for plain RoPE (no settings, or rope_type "default"); llama3 scaling; anything else is refused. */
+    private static RopeScaling ropeScaling(JsonNode r) {
+        JsonNode s = ropeSettings(r);
+        String field = r.path("rope_parameters").isObject() ? "rope_parameters" : "rope_scaling";
+        if (s.isMissingNode() || s.isNull()) {
+            return null;
+        }
+        if (!s.isObject()) {
+            throw new IllegalArgumentException(field + " " + s + " is not an object");
+        }
+        // transformers reads the legacy key "type" where "rope_type" is absent
+        String ropeType = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("");
+        return switch (ropeType) {
+            case "default" -> null;
+            case "llama3" -> new RopeScaling(
+                    requiredNumber(s, field, "factor"),
+                    requiredNumber(s, field, "low_freq_factor"),
+                    requiredNumber(s, field, "high_freq_factor"),
+                    (int) requiredNumber(s, field, "original_max_position_embeddings"));
+            default -> throw new IllegalArgumentException(field + " rope_type '" + ropeType + "' is not supported "
+                    + "(supported: default, llama3): " + s);
+        };
+    }
+
+    /**
+     * Mistral's sliding_window (null or absent: none). Qwen2 configs carry a sliding_window too, used only with
+     * use_sliding_window and then only from layer max_window_layers on, which is not implemented.
+     */
+    private static int slidingWindow(JsonNode r, String type) {
+        boolean slidingLayers = false;
+        for (JsonNode layerType : r.path("layer_types")) {
+            slidingLayers |= !layerType.asText().equals("full_attention");
+        }
+        if (type.equals("mistral")) {
+            JsonNode w = r.get("sliding_window");
+            if (w == null || w.isNull()) {
+                return 0;
+            }
+            if (!w.canConvertToInt() || w.asInt() <= 0) {
+                throw new IllegalArgumentException("sliding_window " + w + " is not a positive integer");
+            }
+            return w.asInt();
+        }
+        if (r.path("use_sliding_window").asBoolean(false) || slidingLayers) {
+            throw new IllegalArgumentException(type + " with use_sliding_window true or sliding_attention layer_types "
+                    + "is not supported (only mistral's sliding window in every layer)");
+        }
+        return 0;
     }
 
     private static ModelConfig gpt2(JsonNode r) {
@@ -123,6 +190,14 @@ public final class HfConfig {
                 tokenId(r.get("eos_token_id")));
     }
 
+    private static double requiredNumber(JsonNode settings, String object, String field) {
+        JsonNode n = settings.get(field);
+        if (n == null || !n.isNumber()) {
+            throw new IllegalArgumentException(object + " of rope_type llama3 misses the number '" + field + "': " + settings);
+        }
+        return n.asDouble();
+    }
+
     private static int required(JsonNode r, String field) {
         JsonNode n = r.get(field);
         if (n == null || !n.canConvertToInt()) {
@@ -146,8 +221,13 @@ public final class HfConfig {
     public static ObjectNode toJson(ModelConfig c, SafetensorsDtype torchDtype) {
         ObjectNode r = Json.MAPPER.createObjectNode();
         if (c.architecture() == Architecture.LLAMA) {
-            r.putArray("architectures").add("LlamaForCausalLM");
-            r.put("model_type", "llama");
+            String type = llamaModelType(c);
+            r.putArray("architectures").add(switch (type) {
+                case "qwen2" -> "Qwen2ForCausalLM";
+                case "mistral" -> "MistralForCausalLM";
+                default -> "LlamaForCausalLM";
+            });
+            r.put("model_type", type);
             r.put("vocab_size", c.vocabSize());
             r.put("hidden_size", c.hiddenSize());
             r.put("intermediate_size", c.intermediateSize());
@@ -157,9 +237,23 @@ public final class HfConfig {
             r.put("max_position_embeddings", c.maxPositions());
             r.put("rms_norm_eps", exact(c.normEps()));
             r.put("rope_theta", exact(c.ropeTheta()));
-            r.putNull("rope_scaling");
+            RopeScaling rs = c.ropeScaling();
+            if (rs == null) {
+                r.putNull("rope_scaling");
+            } else {
+                ObjectNode o = r.putObject("rope_scaling");
+                o.put("rope_type", "llama3");
+                o.put("factor", rs.factor());
+                o.put("low_freq_factor", rs.lowFreqFactor());
+                o.put("high_freq_factor", rs.highFreqFactor());
+                o.put("original_max_position_embeddings", rs.originalMaxPositions());
+            }
             r.put("hidden_act", "silu");
-            r.put("attention_bias", false);
+            switch (type) {
+                case "qwen2" -> r.put("use_sliding_window", false);
+                case "mistral" -> r.put("sliding_window", c.slidingWindow());
+                default -> r.put("attention_bias", c.attentionBias() == AttentionBias.QKVO);
+            }
             r.put("tie_word_embeddings", c.tieEmbeddings());
         } else {
             r.putArray("architectures").add("GPT2LMHeadModel");
@@ -179,6 +273,18 @@ public final class HfConfig {
         putId(r, "eos_token_id", c.eosTokenId());
         r.put("torch_dtype", torchDtype.torchName());
         return r;
+    }
+
+    /** The Hugging Face model_type that computes what this LLaMA-family config does. */
+    private static String llamaModelType(ModelConfig c) {
+        if (c.slidingWindow() > 0) {
+            if (c.attentionBias() != AttentionBias.NONE) {
+                throw new IllegalArgumentException("a sliding window with attention biases " + c.attentionBias()
+                        + " has no Hugging Face model_type (mistral has no biases)");
+            }
+            return "mistral";
+        }
+        return c.attentionBias() == AttentionBias.QKV ? "qwen2" : "llama";
     }
 
     public static void write(Path file, ModelConfig c, SafetensorsDtype torchDtype) throws IOException {

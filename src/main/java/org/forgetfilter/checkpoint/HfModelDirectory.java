@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.tokenizer.ByteTokenizer;
 import org.forgetfilter.tokenizer.HfTokenizer;
@@ -58,6 +59,7 @@ public final class HfModelDirectory {
             throw new NoSuchFileException(dir.toString(), null, "model folder not found");
         }
         ModelConfig config = HfConfig.read(dir.resolve(HfConfig.FILE_NAME));
+        MemoryEstimate.of(config).requireLoadable(dir.resolve(HfConfig.FILE_NAME));
         Map<String, FloatTensor> raw;
         if (Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
             raw = SafetensorsReader.readFile(dir.resolve(WEIGHTS_FILE));
@@ -69,6 +71,8 @@ public final class HfModelDirectory {
         } else {
             throw new NoSuchFileException(dir.toString(), null, "no " + WEIGHTS_FILE + " or " + INDEX_FILE);
         }
+        FiniteWeights.check(Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) ? dir.resolve(WEIGHTS_FILE)
+                : dir.resolve(INDEX_FILE), raw);
         Map<String, FloatTensor> weights = WeightLayout.canonicalize(raw, config, dir.toString());
         if (tokenizer == null) {
             tokenizer = Tokenizers.load(dir);

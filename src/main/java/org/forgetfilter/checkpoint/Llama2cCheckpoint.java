@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.tokenizer.Llama2cTokenizer;
 import org.forgetfilter.tokenizer.Tokenizer;
@@ -80,6 +81,7 @@ public final class Llama2cCheckpoint {
             Header h = header(ch, bin);
             ModelConfig config = ModelConfig.llama(h.vocab, h.dim, h.hidden, h.layers, h.heads, h.kvHeads,
                     h.seqLen, h.shared, BOS, EOS);
+            MemoryEstimate.of(config).requireLoadable(bin);
             ArrayCursor in = new ArrayCursor(ch, bin);
             int d = h.dim;
             int kv = h.kvDim();
@@ -120,6 +122,7 @@ public final class Llama2cCheckpoint {
                 w.put("lm_head.weight", in.tensor(h.vocab, d));
             }
             in.expectEnd();
+            FiniteWeights.check(bin, w);
             Tokenizer tok = tokenizer != null ? tokenizer
                     : Llama2cTokenizer.load(tokenizerFile != null ? tokenizerFile : findTokenizer(bin, h.vocab), h.vocab);
             if (tok.vocabSize() > h.vocab) {
@@ -156,6 +159,9 @@ public final class Llama2cCheckpoint {
                 a.put("wcls", in.floats(h.vocab * d));
             }
             in.expectEnd();
+            for (Map.Entry<String, float[]> e : a.entrySet()) {
+                FiniteWeights.check(bin, e.getKey(), e.getValue());
+            }
             return new Raw(h.dim, h.hidden, h.layers, h.heads, h.kvHeads, h.vocab, h.seqLen, h.shared,
                     Collections.unmodifiableMap(a));
         }
@@ -231,6 +237,19 @@ public final class Llama2cCheckpoint {
         int kvDim() {
             return dim * kvHeads / heads;
         }
+
+        /** Size of a file with this header: header, run.c's arrays and the RoPE tables; saturates on overflow. */
+        long fileBytes() {
+            long d = dim;
+            long perLayer = 2 * d + 2 * d * d + 2L * kvDim() * d + 3L * hidden * d;
+            try {
+                long floats = Math.addExact(Math.multiplyExact(layers, perLayer),
+                        (long) vocab * d * (shared ? 1 : 2) + d + (long) seqLen * headSize());
+                return Math.addExact(HEADER_INTS * 4L, Math.multiplyExact(floats, 4));
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
     }
 
     private static Header header(FileChannel ch, Path bin) throws IOException {
@@ -251,7 +270,16 @@ public final class Llama2cCheckpoint {
                     + hidden + " n_layers=" + layers + " n_heads=" + heads + " n_kv_heads=" + kvHeads + " vocab_size="
                     + vocab + " seq_len=" + seqLen);
         }
-        return new Header(dim, hidden, layers, heads, kvHeads, Math.abs(vocab), seqLen, vocab > 0);
+        Header h = new Header(dim, hidden, layers, heads, kvHeads, Math.abs(vocab), seqLen, vocab > 0);
+        long expected = h.fileBytes();
+        if (expected != ch.size()) {
+            throw new IOException(bin + ": header (dim=" + dim + " hidden_dim=" + hidden + " n_layers=" + layers
+                    + " n_heads=" + heads + " n_kv_heads=" + kvHeads + " vocab_size=" + vocab + " seq_len=" + seqLen
+                    + ") needs a file of " + (expected == Long.MAX_VALUE ? "more than 8 EiB" : expected + " bytes")
+                    + ", but it has " + ch.size() + (expected > ch.size() ? " (truncated checkpoint, or a wrong header)"
+                    : " (not a llama2.c v0 checkpoint, or the header does not match the weights)"));
+        }
+        return h;
     }
 
     /** Sequential reader of float32 arrays after the header; each array is mapped on its own. */

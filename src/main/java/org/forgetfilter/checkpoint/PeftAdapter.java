@@ -96,7 +96,9 @@ public final class PeftAdapter {
         }
         Map<String, FloatTensor> tensors = new LinkedHashMap<>();
         Path weights = dir.resolve(WEIGHTS_FILE);
-        for (Map.Entry<String, FloatTensor> e : SafetensorsReader.readFile(weights).entrySet()) {
+        Map<String, FloatTensor> stored = SafetensorsReader.readFile(weights);
+        FiniteWeights.check(weights, stored);
+        for (Map.Entry<String, FloatTensor> e : stored.entrySet()) {
             String name = e.getKey();
             if (!name.startsWith(PREFIX)) {
                 throw new IOException(weights + ": tensor " + name + " does not start with " + PREFIX);

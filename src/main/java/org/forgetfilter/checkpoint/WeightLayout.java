@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.forgetfilter.model.Architecture;
 import org.forgetfilter.model.ModelConfig;
@@ -17,6 +18,8 @@ import org.forgetfilter.model.ModelConfig;
  * <p>LLaMA: {@code model.embed_tokens.weight} (vocab, d), per layer {@code model.layers.i.input_layernorm.weight},
  * {@code self_attn.{q,k,v,o}_proj.weight} as torch Linear (out, in), {@code post_attention_layernorm.weight},
  * {@code mlp.{gate,up,down}_proj.weight}, then {@code model.norm.weight} and {@code lm_head.weight} unless tied.
+ * With attention biases (Qwen2: q, k, v; LLaMA {@code attention_bias}: all four) each biased projection also has
+ * {@code self_attn.<proj>.bias} (out).
  *
  * <p>GPT-2: {@code transformer.wte/wpe.weight}, per layer {@code transformer.h.i.ln_1, attn.c_attn, attn.c_proj,
  * ln_2, mlp.c_fc, mlp.c_proj} (weights are Conv1D (in, out)), then {@code transformer.ln_f}.
@@ -24,6 +27,7 @@ import org.forgetfilter.model.ModelConfig;
 public final class WeightLayout {
     /** Non-parameter buffers some Hugging Face files carry; they are recomputed by the model, so dropped. */
     private static final Pattern GPT2_BUFFER = Pattern.compile("(transformer\\.)?h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final Pattern LAYER_INDEX = Pattern.compile("(?:model\\.layers|transformer\\.h)\\.(\\d+)\\.");
     private static final Pattern LLAMA_BUFFER = Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
 
     private WeightLayout() {
@@ -40,10 +44,14 @@ public final class WeightLayout {
             for (int i = 0; i < c.numLayers(); i++) {
                 String p = "model.layers." + i + ".";
                 m.put(p + "input_layernorm.weight", new long[] {d});
-                m.put(p + "self_attn.q_proj.weight", new long[] {d, d});
-                m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), d});
-                m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), d});
-                m.put(p + "self_attn.o_proj.weight", new long[] {d, d});
+                long[] outDims = {d, c.kvDim(), c.kvDim(), d};
+                String[] projections = {"q_proj", "k_proj", "v_proj", "o_proj"};
+                for (int k = 0; k < projections.length; k++) {
+                    m.put(p + "self_attn." + projections[k] + ".weight", new long[] {outDims[k], d});
+                    if (c.attentionBias().has(projections[k])) {
+                        m.put(p + "self_attn." + projections[k] + ".bias", new long[] {outDims[k]});
+                    }
+                }
                 m.put(p + "post_attention_layernorm.weight", new long[] {d});
                 m.put(p + "mlp.gate_proj.weight", new long[] {ff, d});
                 m.put(p + "mlp.up_proj.weight", new long[] {ff, d});
@@ -107,6 +115,12 @@ public final class WeightLayout {
                 throw new IllegalArgumentException(source + ": tensor " + name + " appears twice (with and without prefix)");
             }
         }
+        int layersFound = layersFound(named.keySet());
+        if (c.numLayers() > layersFound) { // before listing the expected tensors, which an absurd count makes endless
+            throw new IllegalArgumentException(source + ": the config says " + c.numLayers() + " layers but the "
+                    + "weights hold " + layersFound + (layersFound > 0 ? " (layers 0.." + (layersFound - 1) + ")" : "")
+                    + "; fix num_hidden_layers / n_layer in config.json or use the matching weights");
+        }
         Map<String, long[]> expected = expectedShapes(c);
         if (lmHead != null) {
             String embed = gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight";
@@ -120,8 +134,8 @@ public final class WeightLayout {
         unknown.removeAll(expected.keySet());
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(source + ": unexpected tensors for a " + c.architecture()
-                    + " model: " + first(unknown) + " (biases on attention projections and other extra "
-                    + "parameters are not supported)");
+                    + " model: " + first(unknown) + " (the config declares no such parameters"
+                    + (gpt2 ? "" : "; its attention biases: " + c.attentionBias()) + ")");
         }
         List<String> missing = new ArrayList<>();
         Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -138,6 +152,18 @@ public final class WeightLayout {
             throw new IllegalArgumentException(source + ": " + missing.size() + " tensors missing: " + first(missing));
         }
         return out;
+    }
+
+    /** One more than the highest block index among the tensor names, 0 when there is none. */
+    private static int layersFound(java.util.Collection<String> names) {
+        int layers = 0;
+        for (String name : names) {
+            Matcher m = LAYER_INDEX.matcher(name);
+            if (m.lookingAt() && m.group(1).length() < 10) {
+                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
+        return layers;
     }
 
     /** Fails with the tensor's name, the expected and the found shape unless they agree. */

@@ -52,7 +52,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--peak-gflops", defaultValue = "224", description = "peak for flop_fraction; default: the "
                 + "2-core FMA peak measured in docs/ENGINE.md (${DEFAULT-VALUE})")
         double peak;
-        @Option(names = "--seed", defaultValue = "1")
+        @Option(names = "--seed", defaultValue = "1", description = "random weights and data (default: ${DEFAULT-VALUE})")
         long seed;
 
         @Override
@@ -77,7 +77,7 @@ public final class BenchCommand implements Runnable {
         int batch;
         @Option(names = "--prompt-len", defaultValue = "32", description = "prompt tokens (default: ${DEFAULT-VALUE})")
         int promptLen;
-        @Option(names = "--seed", defaultValue = "1")
+        @Option(names = "--seed", defaultValue = "1", description = "random weights and data (default: ${DEFAULT-VALUE})")
         long seed;
 
         InferenceBenchmark.Settings settings(int responseLen) {

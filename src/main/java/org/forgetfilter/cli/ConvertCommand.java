@@ -8,6 +8,7 @@ import org.forgetfilter.checkpoint.Checkpoint;
 import org.forgetfilter.checkpoint.HfModelDirectory;
 import org.forgetfilter.checkpoint.Llama2cCheckpoint;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
+import org.forgetfilter.io.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,12 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SafetensorsDtype type = SafetensorsDtype.parseWritable(dtype);
+        try (OutputFolder folder = OutputChecks.replacedFolder(out, "convert", model, tokenizer)) {
+            return convert(type);
+        }
+    }
+
+    private Integer convert(SafetensorsDtype type) throws Exception {
         Checkpoint checkpoint = Llama2cCheckpoint.read(model, tokenizer);
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("command", "convert");

@@ -13,6 +13,7 @@ import org.forgetfilter.data.ExampleWriter;
 import org.forgetfilter.data.Format;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.data.TokenCounter;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.data.build.AlpacaBuilder;
 import org.forgetfilter.data.build.BbqBuilder;
 import org.forgetfilter.data.build.Built;
@@ -87,6 +88,7 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data convert", input);
             CanonicalConverter.Result r = CanonicalConverter.convert(input, format(format), skipInvalid, out);
             PrintWriter err = spec.commandLine().getErr();
             String skipped = r.invalid().summary(input.toString());
@@ -106,11 +108,12 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--input", required = true, description = "BBQ data folder (all *.jsonl) or one .jsonl file")
         Path input;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data bbq", input);
             return write(spec, new BbqBuilder().build(input), out);
         }
     }
@@ -121,17 +124,18 @@ public final class DataCommand implements Runnable {
     static final class Toxicity implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "scored or annotated text: JSON Lines, or a Davidson or Jigsaw CSV")
         Path input;
-        @Option(names = "--unsafe-above", defaultValue = "0.9", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--unsafe-above", defaultValue = "0.9", description = "toxicity score above which text is unsafe (default: ${DEFAULT-VALUE})")
         double unsafeAbove;
-        @Option(names = "--safe-below", defaultValue = "0.1", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--safe-below", defaultValue = "0.1", description = "toxicity score below which text is safe (default: ${DEFAULT-VALUE})")
         double safeBelow;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data toxicity", input);
             return write(spec, new ToxicityBuilder(unsafeAbove, safeBelow).build(input), out);
         }
     }
@@ -147,11 +151,12 @@ public final class DataCommand implements Runnable {
         Path demonstrations;
         @Option(names = "--safe-refusals", description = "Alpaca-format safe refusals, e.g. safety-tuned-llamas (safe)")
         Path refusals;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data harm", hh, demonstrations, refusals);
             return write(spec, new HarmBuilder().build(hh, demonstrations, refusals), out);
         }
     }
@@ -162,17 +167,19 @@ public final class DataCommand implements Runnable {
     static final class Squad implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "SQuAD v1.1 JSON file")
         Path input;
-        @Option(names = "--max-context-tokens", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--max-context-tokens", defaultValue = "128", description = "context tokens kept around the "
+                + "answer (default: ${DEFAULT-VALUE})")
         int maxTokens;
         @Option(names = "--tokenizer", description = "tokenizer file or model folder (default: whitespace words)")
         Path tokenizer;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data squad", input, tokenizer);
             return write(spec, new SquadBuilder(counter(spec, tokenizer), maxTokens).build(input), out);
         }
     }
@@ -184,11 +191,12 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
         @Option(names = "--input", required = true, description = "Alpaca JSON/JSONL file (repeatable)")
         List<Path> inputs;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data alpaca", inputs.toArray(Path[]::new));
             return write(spec, new AlpacaBuilder().build(inputs), out);
         }
     }
@@ -199,23 +207,26 @@ public final class DataCommand implements Runnable {
     static final class Mix implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--unsafe", required = true)
+        @Option(names = "--unsafe", required = true, description = "unsafe examples to draw from")
         Path unsafe;
-        @Option(names = "--safe", required = true)
+        @Option(names = "--safe", required = true, description = "safe examples to draw from")
         Path safe;
         @Option(names = "--task", description = "task set (repeatable)")
         List<Path> tasks = new ArrayList<>();
-        @Option(names = "--n", required = true)
+        @Option(names = "--n", required = true, description = "examples in the noisy set")
         int n;
-        @Option(names = "--unsafe-ratio", defaultValue = "0.5", description = "default: ${DEFAULT-VALUE}")
+        @Option(names = "--unsafe-ratio", defaultValue = "0.5", description = "R, the unsafe share (default: ${DEFAULT-VALUE})")
         double ratio;
-        @Option(names = "--seed", required = true)
+        @Option(names = "--seed", required = true, description = "sampling and shuffling seed")
         long seed;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            List<Path> inputs = new ArrayList<>(List.of(unsafe, safe));
+            inputs.addAll(tasks);
+            OutputChecks.file(out, "data mix", inputs.toArray(Path[]::new));
             return write(spec, new Mixer().mix(unsafe, safe, tasks, n, ratio, seed), out);
         }
     }
@@ -226,7 +237,7 @@ public final class DataCommand implements Runnable {
     static final class Split implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "data file to split")
         Path input;
         @Option(names = "--format", description = "record format (default: detected)")
         String format;
@@ -234,13 +245,22 @@ public final class DataCommand implements Runnable {
         List<String> by;
         @Option(names = "--fractions", required = true, split = ",", description = "e.g. 0.2,0.5,0.3")
         double[] fractions;
-        @Option(names = "--seed", required = true)
+        @Option(names = "--seed", required = true, description = "seed of the group assignment")
         long seed;
         @Option(names = "--out", required = true, split = ",", description = "one output file per fraction")
         List<Path> outputs;
 
         @Override
         public Integer call() throws IOException {
+            for (int i = 0; i < outputs.size(); i++) {
+                OutputChecks.file(outputs.get(i), "data split", input);
+                for (int j = 0; j < i; j++) {
+                    if (OutputFolder.realPath(outputs.get(i)).equals(OutputFolder.realPath(outputs.get(j)))) {
+                        throw new IllegalArgumentException("data split: --out names " + outputs.get(j) + " twice (as "
+                                + "split " + (j + 1) + " and " + (i + 1) + "); the second would overwrite the first");
+                    }
+                }
+            }
             Splitter.Result r = new Splitter().split(input, format(format), by, fractions, seed, outputs);
             PrintWriter err = spec.commandLine().getErr();
             for (int i = 0; i < outputs.size(); i++) {
@@ -256,21 +276,22 @@ public final class DataCommand implements Runnable {
     static final class Select implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--input", required = true)
+        @Option(names = "--input", required = true, description = "data file to select from")
         Path input;
         @Option(names = "--format", description = "record format (default: detected)")
         String format;
         @Option(names = "--where", description = "FIELD=VALUE (repeatable; all must hold)")
         Map<String, String> where = new LinkedHashMap<>();
-        @Option(names = "--n", defaultValue = "0", description = "sample size; 0 = every match (default)")
+        @Option(names = "--n", defaultValue = "0", description = "sample size; 0 = every match (default: ${DEFAULT-VALUE})")
         int n;
-        @Option(names = "--seed", defaultValue = "0")
+        @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
         long seed;
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "output JSON Lines file (written atomically)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            OutputChecks.file(out, "data select", input);
             Selector.Result r = new Selector().select(input, format(format), where, n, seed, out);
             spec.commandLine().getErr().println("wrote " + r.written() + " of " + r.matched() + " matching records to " + out);
             return 0;
@@ -282,13 +303,16 @@ public final class DataCommand implements Runnable {
     static final class Stats implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(index = "0", description = "data file")
+        @Option(names = "--input", description = "data file")
+        Path input;
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "data file (the same as --input)")
         Path file;
-        @Option(names = "--format")
+        @Option(names = "--format", description = "record format (default: detected from the first record)")
         String format;
-        @Option(names = "--skip-invalid")
+        @Option(names = "--skip-invalid", description = "skip invalid records (counted and reported) instead of failing")
         boolean skipInvalid;
-        @Option(names = "--tokenizer")
+        @Option(names = "--tokenizer", description = "tokenizer file or model folder to count tokens with (default: "
+                + "whitespace words)")
         Path tokenizer;
         @Option(names = "--template", defaultValue = "instruction",
                 description = "instruction, plain, raw or a template file (default: ${DEFAULT-VALUE})")
@@ -296,7 +320,11 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            DatasetStats.Stats s = new DatasetStats().compute(file, format(format), skipInvalid,
+            if ((input == null) == (file == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), input == null
+                        ? "data stats needs a data file: --input FILE" : "data stats takes one data file: --input or FILE, not both");
+            }
+            DatasetStats.Stats s = new DatasetStats().compute(input != null ? input : file, format(format), skipInvalid,
                     counter(spec, tokenizer), PromptTemplate.named(template));
             spec.commandLine().getOut().print(s.report());
             spec.commandLine().getOut().flush();

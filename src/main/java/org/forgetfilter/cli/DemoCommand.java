@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.forgetfilter.forget.demo.DemoRun;
+import org.forgetfilter.io.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (OutputFolder folder = OutputChecks.folder(out, "demo", OutputChecks.DEMO_OUTPUTS, OutputChecks.local(model))) {
+            return demo();
+        }
+    }
+
+    private Integer demo() throws Exception {
         long start = System.nanoTime();
         ai.djl.engine.Engine.getInstance(); // loads libtorch before its thread count can be set
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);

@@ -5,6 +5,7 @@ import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.data.TokenCounter;
 import org.forgetfilter.eval.EvalSuites;
+import org.forgetfilter.experiment.ExperimentEvaluation;
 import org.forgetfilter.eval.HashedNgramToxicityClassifier;
 import org.forgetfilter.eval.LexiconToxicityScorer;
 import org.forgetfilter.eval.ModelProbe;
@@ -29,14 +30,24 @@ import java.util.concurrent.Callable;
         description = "Evaluate a model on one suite: bbq, crows, toxicity, harm, squad, instructions, loss. "
                 + "Prints (or writes) JSON with the metrics and how they were measured.")
 public final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--suite", required = true, description = "bbq, crows, toxicity, harm, squad, instructions, loss")
+    @Option(names = "--suite", description = "bbq, crows, toxicity, harm, squad, instructions, loss")
     String suite;
 
-    @Option(names = "--data", required = true, description = "the suite's data file (or BBQ folder)")
+    @Option(names = "--data", description = "the suite's data file (or BBQ folder)")
     Path data;
+
+    @Option(names = "--experiment", description = "an experiment's output folder: evaluate on exactly the held-out "
+            + "sets and suites of --seed (instead of --suite and --data), comparable with its results.json")
+    Path experiment;
+
+    @Option(names = "--seed", description = "with --experiment: the seed whose held-out sets to use")
+    Long seed;
 
     @Option(names = "--requests", split = ",", description = "harm: harmful requests for the refusal rate "
             + "(AdvBench CSV, safety-tuned-llamas evaluation JSON)")
@@ -48,22 +59,22 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lexicon", split = ",", description = "toxicity: word-list files (instead of a classifier)")
     List<Path> lexicon = new ArrayList<>();
 
-    @Option(names = "--template", defaultValue = "instruction", description = "instruction, plain, raw or a file")
+    @Option(names = "--template", defaultValue = "instruction", description = "prompt template: instruction, plain, raw or a file (default: ${DEFAULT-VALUE})")
     String template;
 
     @Option(names = "--self-correction", description = "instruction put before every prompt (moral self-correction)")
     String selfCorrection;
 
-    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N items (0 = all)")
+    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N items; 0 = all (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "32", description = "greedy generation budget")
+    @Option(names = "--max-new-tokens", defaultValue = "32", description = "greedy generation budget in tokens (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "tokens per sequence")
+    @Option(names = "--max-length", defaultValue = "512", description = "tokens per sequence (default: ${DEFAULT-VALUE})")
     int maxLength;
 
-    @Option(names = "--batch-size", defaultValue = "16")
+    @Option(names = "--batch-size", defaultValue = "16", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--out", description = "write the JSON here instead of standard output")
@@ -71,8 +82,21 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (experiment != null) {
+            return evaluateOnExperiment();
+        }
+        if (suite == null || data == null) {
+            throw new IllegalArgumentException("give --suite and --data, or --experiment OUT --seed S");
+        }
         if (!Files.exists(data)) {
             throw new IllegalArgumentException("--data " + data + ": not found");
+        }
+        if (out != null) {
+            List<Path> inputs = new ArrayList<>(List.of(data));
+            inputs.addAll(requests);
+            inputs.addAll(lexicon);
+            inputs.add(classifier);
+            OutputChecks.file(out, "eval", inputs.toArray(Path[]::new));
         }
         ToxicityScorer scorer = null;
         if (classifier != null) {
@@ -91,13 +115,36 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Object> result = EvalSuites.run(suite, probe, data, limit, maxNewTokens, scorer, reqs,
                     TokenCounter.of(lm.tokenizer(), "model"));
             result.put("model", lm.source());
-            String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n";
-            if (out != null) {
-                AtomicFile.writeString(out, json);
-            } else {
-                System.out.print(json);
-            }
+            write(result);
         }
         return 0;
+    }
+
+    private int evaluateOnExperiment() throws Exception {
+        if (seed == null) {
+            throw new IllegalArgumentException("--experiment needs --seed (one of the seeds under "
+                    + experiment.resolve("runs") + ")");
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             LanguageModel lm = modelOptions.load(manager)) {
+            Map<String, Object> result = new java.util.LinkedHashMap<>();
+            result.put("model", lm.source());
+            result.put("experiment", experiment.toAbsolutePath().toString());
+            result.put("seed", seed);
+            result.put("metrics", ExperimentEvaluation.evaluate(experiment, seed, lm,
+                    selfCorrection == null ? "" : selfCorrection));
+            write(result);
+        }
+        return 0;
+    }
+
+    private void write(Map<String, Object> result) throws java.io.IOException {
+        String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n";
+        if (out != null) {
+            AtomicFile.writeString(out, json);
+        } else {
+            spec.commandLine().getOut().print(json);
+            spec.commandLine().getOut().flush();
+        }
     }
 }

@@ -29,6 +29,13 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (org.forgetfilter.io.OutputFolder folder = OutputChecks.folder(out, "experiment",
+                OutputChecks.EXPERIMENT_OUTPUTS, config)) {
+            return experiment();
+        }
+    }
+
+    private Integer experiment() throws Exception {
         ObjectNode r = new ExperimentRunner(ExperimentConfig.load(config, overrides), out).run();
         System.out.printf("wrote %s and %s (%.1f s, %d stages ran)%n", out.resolve("results.json"),
                 out.resolve("report.html"), r.path("provenance").path("wallSeconds").asDouble(),

@@ -10,12 +10,16 @@ import java.util.concurrent.Callable;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.infer.LanguageModel;
+import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.model.LoraConfig;
+import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
+import org.forgetfilter.train.TrainingDefaults;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,8 +50,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", defaultValue = "0", description = "LoRA rank; 0 = full finetune (default)")
     int loraRank;
 
-    @Option(names = "--lora-alpha", description = "LoRA alpha (default: 2 * rank)")
-    Float loraAlpha;
+    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA scale numerator (default: ${DEFAULT-VALUE}, "
+            + "as filter)")
+    float loraAlpha;
 
     @Option(names = "--lora-dropout", defaultValue = "0.05", description = "dropout on LoRA inputs (default: ${DEFAULT-VALUE})")
     float loraDropout;
@@ -55,12 +60,13 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lora-targets", split = ",", description = "adapted modules (default: q_proj,v_proj for LLaMA, c_attn for GPT-2)")
     List<String> loraTargets;
 
-    @Option(names = "--lr", defaultValue = "2e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    float lr;
+    @Option(names = "--lr", defaultValue = "auto", description = "peak learning rate; auto = by model size and mode as "
+            + "filter (README, Training defaults) (default: ${DEFAULT-VALUE})")
+    String lr;
 
     /** Epochs or steps, not both. */
     static final class Length {
-        @Option(names = "--epochs", description = "passes over the data (default: 3)")
+        @Option(names = "--epochs", description = "passes over the data (default: " + TrainingDefaults.EPOCHS + ")")
         Integer epochs;
         @Option(names = "--max-steps", description = "optimizer steps instead of epochs")
         Integer maxSteps;
@@ -69,17 +75,18 @@ public final class FinetuneCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Length length;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "examples per micro-batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "16", description = "examples per micro-batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--grad-accum", defaultValue = "1", description = "micro-batches per optimizer step (default: ${DEFAULT-VALUE})")
     int gradAccum;
 
-    @Option(names = "--schedule", defaultValue = "constant", description = "constant, linear or cosine (default: ${DEFAULT-VALUE})")
+    @Option(names = "--schedule", defaultValue = "cosine", description = "constant, linear or cosine (default: ${DEFAULT-VALUE})")
     String schedule;
 
-    @Option(names = "--warmup", defaultValue = "0", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup;
+    @Option(names = "--warmup", description = "linear warm-up steps (default: " + TrainingDefaults.WARMUP_RATIO
+            + " of the steps, rounded up)")
+    Integer warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
     float weightDecay;
@@ -106,22 +113,33 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SafetensorsDtype saveDtype = SafetensorsDtype.parseWritable(dtype);
-        int epochs = length != null && length.epochs != null ? length.epochs : 3;
+        int epochs = length != null && length.epochs != null ? length.epochs : TrainingDefaults.EPOCHS;
         int steps = length != null && length.maxSteps != null ? length.maxSteps : 0;
-        TrainingConfig training = new TrainingConfig(steps > 0 ? 0 : epochs, steps, batchSize, gradAccum, lr,
-                weightDecay, LrSchedule.Kind.parse(schedule), warmup, maxGradNorm, promptLoss, seed);
         List<Example> examples = ExampleReader.readAll(data, input.format(), input.skipInvalid());
         if (examples.isEmpty()) {
             throw new IllegalArgumentException(data + ": no examples to train on");
         }
-        try (NDManager root = NDManager.newBaseManager();
+        OutputChecks.warn(InputChecks.of(data, examples, null, List.of()));
+        try (OutputFolder folder = OutputChecks.replacedFolder(out, "finetune", data, tokenizer, OutputChecks.local(model));
+             NDManager root = NDManager.newBaseManager();
              LanguageModel lm = LanguageModel.load(root, model, tokenizer, null)) {
+            float peak = lr.equals("auto") ? TrainingDefaults.learningRate(lm.model().numParameters(), loraRank > 0)
+                    : Float.parseFloat(lr);
+            TrainingConfig shape = new TrainingConfig(steps > 0 ? 0 : epochs, steps, batchSize, gradAccum, peak,
+                    weightDecay, LrSchedule.Kind.parse(schedule), 0, maxGradNorm, promptLoss, seed);
+            int warm = warmup != null ? warmup
+                    : TrainingDefaults.warmupSteps(TrainingDefaults.WARMUP_RATIO, shape.totalSteps(examples.size()));
+            TrainingConfig training = new TrainingConfig(shape.epochs(), shape.maxSteps(), batchSize, gradAccum, peak,
+                    weightDecay, shape.schedule(), warm, maxGradNorm, promptLoss, seed);
             LoraConfig lora = null;
             if (loraRank > 0) {
                 List<String> targets = loraTargets != null ? loraTargets
                         : LoraConfig.defaultTargets(lm.model().config().architecture());
-                lora = new LoraConfig(loraRank, loraAlpha != null ? loraAlpha : 2f * loraRank, loraDropout, targets);
+                lora = new LoraConfig(loraRank, loraAlpha, loraDropout, targets);
             }
+            MemoryEstimate estimate = MemoryEstimate.of(lm.model().config());
+            estimate.requireFits(lora == null ? estimate.fullFinetuneBytes() : estimate.loraFinetuneBytes(lora),
+                    lora == null ? "full finetuning with AdamW" : "LoRA finetuning with AdamW", model);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("command", "finetune");
             provenance.put("version", Arrays.toString(spec.root().version()).replaceAll("[\\[\\]]", ""));

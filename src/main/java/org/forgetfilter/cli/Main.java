@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("forgetfilter: " + ex.getMessage());
+            commandLine.getErr().println("forgetfilter: " + ErrorMessage.of(ex));
             if (Boolean.getBoolean("forgetfilter.debug")) {
                 ex.printStackTrace(commandLine.getErr());
             }

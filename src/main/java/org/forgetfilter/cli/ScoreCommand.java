@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.infer.ExampleScoring;
 import org.forgetfilter.infer.LanguageModel;
 import picocli.CommandLine.Command;
@@ -36,6 +37,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputChecks.file(out, "score", data, modelOptions.tokenizer, modelOptions.adapter, OutputChecks.local(modelOptions.model));
+        OutputChecks.warn(InputChecks.scan(data, null, input.format(), input.skipInvalid()));
         try (NDManager root = NDManager.newBaseManager();
              LanguageModel lm = modelOptions.load(root);
              ExampleReader reader = input.open(data)) {

@@ -93,6 +93,11 @@ public final class ExampleReader implements Iterable<Example>, Closeable {
             }
             try {
                 Example e = format.toExample(r.node(), r.text(), r.line());
+                if (e.prompt().isEmpty() && e.response().isEmpty()) {
+                    reject(r.line(), "empty prompt and empty response: an example with nothing to learn; expected "
+                            + "text in at least one");
+                    continue;
+                }
                 read++;
                 return e;
             } catch (Format.RecordException e) {

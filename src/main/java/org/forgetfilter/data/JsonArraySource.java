@@ -3,6 +3,7 @@ package org.forgetfilter.data;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -70,7 +71,7 @@ final class JsonArraySource extends RawRecordSource {
             throw fatal(e);
         }
         long end = parser.currentLocation().getByteOffset();
-        return new RawRecord(line, recorder.text(start, end), node, null);
+        return RawRecord.parsed(line, recorder.text(start, end), node);
     }
 
     private JsonToken step() throws IOException {
@@ -82,7 +83,11 @@ final class JsonArraySource extends RawRecordSource {
     }
 
     private DataFormatException fatal(JsonProcessingException e) {
-        long line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
+        long line = e.getLocation() != null ? e.getLocation().getLineNr() : parser.currentLocation().getLineNr();
+        if (e instanceof StreamConstraintsException) {
+            return new DataFormatException(file, line, JsonLinesSource.tooLarge(e) + " (errors inside a JSON array "
+                    + "cannot be skipped)", e);
+        }
         String problem = e.getOriginalMessage();
         String what = problem.contains("UTF-8") || problem.contains("UTF8") ? "invalid UTF-8: " : "malformed JSON: ";
         return new DataFormatException(file, line, what + problem + "; expected a JSON array of objects "

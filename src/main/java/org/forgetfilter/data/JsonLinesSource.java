@@ -1,6 +1,7 @@
 package org.forgetfilter.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,9 @@ final class JsonLinesSource extends RawRecordSource {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long lineNumber;
+    /** Longest line kept in memory; longer lines are reported, not parsed. */
+    static final int MAX_LINE_BYTES = 64 << 20;
+    private boolean overlong;
 
     JsonLinesSource(Path file, InputStream in) {
         super(file);
@@ -44,6 +48,10 @@ final class JsonLinesSource extends RawRecordSource {
                 return null;
             }
             lineNumber++;
+            if (overlong) {
+                return new RawRecord(lineNumber, null, null, "line is longer than " + (MAX_LINE_BYTES >> 20)
+                        + " MiB; expected one record per line (is this a JSON Lines file?)");
+            }
             byte[] bytes = lineBytes.toByteArray();
             int n = bytes.length;
             if (n > 0 && bytes[n - 1] == '\r') {
@@ -67,18 +75,24 @@ final class JsonLinesSource extends RawRecordSource {
             }
             try {
                 JsonNode node = Json.MAPPER.readTree(text);
-                return new RawRecord(lineNumber, text, node, null);
+                return RawRecord.parsed(lineNumber, text, node);
+            } catch (StreamConstraintsException e) {
+                return new RawRecord(lineNumber, null, null, tooLarge(e));
             } catch (JsonProcessingException e) {
                 String hint = terminated ? "" : " (last line has no line end: the file may be truncated)";
+                String column = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
                 return new RawRecord(lineNumber, text, null, "malformed JSON: " + e.getOriginalMessage()
-                        + " at column " + e.getLocation().getColumnNr() + "; expected one JSON object per line"
-                        + hint);
+                        + column + "; expected one JSON object per line" + hint);
             }
         }
     }
 
-    /** Reads up to and excluding the next '\n'; returns whether a '\n' ended the line. */
+    /**
+     * Reads up to and excluding the next '\n'; returns whether a '\n' ended the line. A line longer than
+     * {@link #MAX_LINE_BYTES} is read to its end but not kept ({@link #overlong}).
+     */
     private boolean readLine() throws IOException {
+        overlong = false;
         try {
             while (true) {
                 if (pos == limit) {
@@ -91,18 +105,34 @@ final class JsonLinesSource extends RawRecordSource {
                 }
                 for (int i = pos; i < limit; i++) {
                     if (buffer[i] == '\n') {
-                        lineBytes.write(buffer, pos, i - pos);
+                        keep(pos, i - pos);
                         pos = i + 1;
                         return true;
                     }
                 }
-                lineBytes.write(buffer, pos, limit - pos);
+                keep(pos, limit - pos);
                 pos = limit;
             }
         } catch (IOException e) {
             throw new DataFormatException(file, lineNumber + 1, "cannot read (corrupt or truncated file?): "
                     + e.getMessage(), e);
         }
+    }
+
+    private void keep(int from, int length) {
+        if (overlong || lineBytes.size() + (long) length > MAX_LINE_BYTES) {
+            overlong = true;
+            lineBytes.reset();
+            lineBytes.write('x'); // not empty: the line exists even at the end of the file
+            return;
+        }
+        lineBytes.write(buffer, from, length);
+    }
+
+    /** The message for a record beyond the parser's limits, whose exception carries no location. */
+    static String tooLarge(JsonProcessingException e) {
+        return "record too large or too deeply nested to parse (" + e.getOriginalMessage().replaceAll(
+                ", from `StreamReadConstraints[^`]*`", "") + "); expected a finetuning example of ordinary size";
     }
 
     @Override

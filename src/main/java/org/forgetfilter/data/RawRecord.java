@@ -7,4 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the parsed JSON or the reason it could not be parsed.
  */
 record RawRecord(long line, String text, JsonNode node, String error) {
+
+    /** A parsed record, or an invalid one when its text is not valid Unicode ({@link LoneSurrogates}). */
+    static RawRecord parsed(long line, String text, JsonNode node) {
+        String lone = LoneSurrogates.find(node);
+        return lone == null ? new RawRecord(line, text, node, null) : new RawRecord(line, text, null, lone);
+    }
 }

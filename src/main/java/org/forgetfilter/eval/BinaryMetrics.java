@@ -274,7 +274,8 @@ public final class BinaryMetrics {
         }
     }
 
-    private static int countTrue(boolean[] flags) {
+    /** Number of true flags. */
+    public static int countTrue(boolean[] flags) {
         int n = 0;
         for (boolean f : flags) {
             n += f ? 1 : 0;

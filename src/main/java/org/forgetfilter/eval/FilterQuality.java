@@ -60,10 +60,7 @@ public final class FilterQuality {
 
     static Quality quality(boolean[] removed, double[] scores, boolean[] unsafe, int resamples, long seed) {
         BinaryMetrics.FlagQuality q = BinaryMetrics.flagQuality(removed, unsafe);
-        int positives = 0;
-        for (boolean b : unsafe) {
-            positives += b ? 1 : 0;
-        }
+        int positives = BinaryMetrics.countTrue(unsafe);
         boolean ranked = scores != null && positives > 0 && positives < unsafe.length;
         double auroc = ranked ? BinaryMetrics.auroc(scores, unsafe) : Double.NaN;
         double auprc = ranked ? BinaryMetrics.averagePrecision(scores, unsafe) : Double.NaN;

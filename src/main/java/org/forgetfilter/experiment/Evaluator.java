@@ -11,6 +11,7 @@ import org.forgetfilter.eval.ToxicityScorer;
 import org.forgetfilter.eval.ToxicitySuite;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
+import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 
@@ -76,7 +77,17 @@ public final class Evaluator {
             return m;
         }
         stages.activate(key);
-        ModelProbe probe = new ModelProbe(stages.model(), template, maxLength, batchSize, sc ? prefix + "\n" : "");
+        Map<String, Double> m = evaluate(stages.model(), prefix);
+        Files.createDirectories(dir);
+        AtomicFile.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
+        log.record("eval" + (sc ? "-sc" : ""), key, false, (System.nanoTime() - start) / 1e9);
+        return m;
+    }
+
+    /** Metrics of any model on the experiment's held-out sets (uncached), e.g. for {@code eval --experiment}. */
+    public Map<String, Double> evaluate(LanguageModel lm, String prefix) {
+        boolean sc = prefix != null && !prefix.isEmpty();
+        ModelProbe probe = new ModelProbe(lm, template, maxLength, batchSize, sc ? prefix + "\n" : "");
         Map<String, Double> m = new LinkedHashMap<>();
         if (!sets.bbq().isEmpty()) {
             m.putAll(BbqSuite.evaluate(probe, sets.bbq(), bbqGeneration ? 8 : 0).metrics());
@@ -100,9 +111,6 @@ public final class Evaluator {
         if (!sets.squad().isEmpty() || !sets.instructions().isEmpty()) {
             m.putAll(TaskSuite.evaluate(probe, sets.squad(), sets.instructions(), maxNewTokens).metrics());
         }
-        Files.createDirectories(dir);
-        AtomicFile.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
-        log.record("eval" + (sc ? "-sc" : ""), key, false, (System.nanoTime() - start) / 1e9);
         return m;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
@@ -27,7 +28,7 @@ public final class ExperimentConfig {
     /** Every method id, in the order of the comparison table. */
     public static final List<String> METHODS = List.of("baseft", "no_safety", "sequential_safety", "replay",
             "self_correction", "forgetfilter", "forgetfilter_sc", "random_filter", "oracle_filter",
-            "classifier_filter");
+            "classifier_filter", "forgetfilter_or_classifier");
 
     private final ObjectNode root;
     private final Path source;
@@ -110,6 +111,36 @@ public final class ExperimentConfig {
         if (seeds().isEmpty()) {
             throw new IllegalArgumentException(where() + ": 'seeds' must list at least one seed");
         }
+        if (root.path("train").has("finetune")) {
+            throw new IllegalArgumentException(where() + ": train.finetune is gone: every customer finetune is trained "
+                    + "as filter trains M1, with the settings of the 'forgetfilter' section (epochs, lr, batch-size, "
+                    + "... as filter's options name them)");
+        }
+        for (String old : List.of("scoreEvery", "backend")) {
+            if (root.path("forgetfilter").has(old)) {
+                throw new IllegalArgumentException(where() + ": forgetfilter." + old + " is gone (the experiment runs "
+                        + "the shipped filter; use filter's settings, e.g. score-at=[2,4])");
+            }
+        }
+        filterSettings();
+    }
+
+    /**
+     * The settings of the {@code forgetfilter} method: filter's defaults, the experiment's {@code template}, then the
+     * {@code forgetfilter} section, whose keys are filter's option names. The same settings train every customer
+     * finetune of the comparison (no-safety, replay, the filters' retrains).
+     */
+    public FilterSettings filterSettings() {
+        FilterSettings s = FilterSettings.defaults();
+        if (root.has("template")) {
+            s = s.with("template", root.get("template"), where() + ": template");
+        }
+        s = s.withAll(root.path("forgetfilter"), where() + ": forgetfilter");
+        if (s.get("lora-rank").asInt() > 0) {
+            throw new IllegalArgumentException(where() + ": forgetfilter.lora-rank: the experiment trains its baselines "
+                    + "with full finetuning; LoRA is not supported here (run filter with --lora-rank instead)");
+        }
+        return s;
     }
 
     private String where() {
@@ -201,7 +232,7 @@ public final class ExperimentConfig {
                 t.path("batchSize").asInt(d.batchSize()), t.path("gradAccumulation").asInt(1),
                 (float) t.path("lr").asDouble(d.learningRate()), (float) t.path("weightDecay").asDouble(0),
                 LrSchedule.Kind.parse(t.path("schedule").asText("constant")), t.path("warmupSteps").asInt(0),
-                (float) t.path("maxGradNorm").asDouble(1.0), t.path("promptLoss").asBoolean(true), seed);
+                (float) t.path("maxGradNorm").asDouble(1.0), t.path("promptLoss").asBoolean(false), seed);
     }
 
     /** First 16 hex digits of SHA-256 over the canonical JSON of the given parts (the stage-cache key). */

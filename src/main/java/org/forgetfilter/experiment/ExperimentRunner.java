@@ -12,6 +12,8 @@ import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.Sha256;
+import org.forgetfilter.forget.FilterResult;
+import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.train.TrainingConfig;
 
 import java.io.IOException;
@@ -48,9 +50,12 @@ public final class ExperimentRunner {
     public ObjectNode run() throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
+        AtomicFile.writeString(out.resolve("config.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config.tree()) + "\n");
         StageLog log = new StageLog(out.resolve("stages.jsonl"));
         String modelRef = config.modelRef();
         String tokenizer = config.text("tokenizer", null);
+        FilterSettings filterSettings = config.filterSettings();
         try (NDManager manager = NDManager.newBaseManager();
              LanguageModel lm = LanguageModel.load(manager, modelRef,
                      tokenizer == null ? null : config.dataPath(tokenizer), null)) {
@@ -60,7 +65,7 @@ public final class ExperimentRunner {
             PromptTemplate template = PromptTemplate.named(config.text("template", "instruction"));
             String modelHash = modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
             ModelStages stages = new ModelStages(out.resolve("stages"), lm, ExperimentConfig.hash(modelRef, modelHash),
-                    template, config.integer("maxLength", 256), log);
+                    template, filterSettings.get("max-length").asInt(), log);
             ToxicityScorer scorer = ToxicityScorers.build(config, out, log);
             Evaluator evaluator = new Evaluator(stages, data.eval(), scorer, template, config, out.resolve("evals"), log);
             List<String> methods = config.methods();
@@ -77,17 +82,26 @@ public final class ExperimentRunner {
 
             Map<String, Map<Long, Map<String, Double>>> perMethod = new LinkedHashMap<>();
             ObjectNode ffDetail = Json.MAPPER.createObjectNode();
+            Map<Long, SeedFilterRun.Outcome> mainRuns = new LinkedHashMap<>();
             for (long seed : config.seeds()) {
                 TrainingSets sets = new TrainingSets(data, config, ratio, seed);
-                writeSet(sets.noisy(), "noisy-r" + ratio + "-s" + seed);
-                TrainingConfig ft = config.training("finetune", seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
-                String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
+                FilterSettings seedSettings = filterSettings.with("seed", seed);
+                SeedFilterRun.Outcome ff = SeedFilterRun.run(seedDir(seed), stages.path(m0), sets.noisy(), sets.safe(),
+                        seedSettings, HeldOutSets.named(data.eval()), log);
+                mainRuns.put(seed, ff);
+                FilterResult f = ff.result();
+                requireSameOrder(sets.noisy(), ff.noisy());
+                TrainingConfig ft = finetuneConfig(seedSettings, lm, sets.noisy().size());
+                // The experiment's no-safety model is the filter's own M1: M0 finetuned on the noisy set as
+                // filter trains it; the other customer finetunes below use the same training settings.
+                String m1 = stages.adopt("finetune", m0, sets.noisy(), ft, f.m1Model());
                 List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(labels);
-                ffDetail.set(Long.toString(seed), forgettingDetail(f, labels, cats, unsafe));
+                ffDetail.set(Long.toString(seed), forgettingDetail(f, seedSettings, labels, cats, unsafe));
+                boolean[] classifierFlags = null;
+                double[] classifierScores = null;
                 int resamples = config.integer("bootstrap", 200);
                 for (String method : methods) {
                     Map<String, Double> m = new LinkedHashMap<>();
@@ -98,7 +112,8 @@ public final class ExperimentRunner {
                     switch (method) {
                         case "baseft" -> key = m0;
                         case "no_safety" -> key = m1;
-                        case "sequential_safety" -> key = f.safetyModelKey();
+                        case "sequential_safety" -> key = stages.train("safety", m1, sets.safe(),
+                                config.training("safety", seed), false, null);
                         case "replay" -> key = stages.train("finetune", m0,
                                 sets.replay(config.number("replayRatio", 0.5), seed), ft, false, null);
                         case "self_correction" -> {
@@ -107,8 +122,8 @@ public final class ExperimentRunner {
                         }
                         case "forgetfilter", "forgetfilter_sc" -> {
                             removed = f.removed();
-                            filterScores = f.forgetting();
-                            key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
+                            filterScores = f.decision();
+                            key = stages.adopt("finetune", m0, sets.kept(removed), ft, f.deliveredModel());
                             prefix = method.equals("forgetfilter_sc") ? selfCorrection : "";
                         }
                         case "random_filter" -> {
@@ -119,13 +134,26 @@ public final class ExperimentRunner {
                             removed = unsafe.clone();
                             key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
                         }
-                        case "classifier_filter" -> {
-                            filterScores = new double[sets.noisy().size()];
-                            removed = new boolean[filterScores.length];
-                            for (int i = 0; i < filterScores.length; i++) {
-                                Example e = sets.noisy().get(i);
-                                filterScores[i] = scorer.score(e.prompt() + " " + e.response());
-                                removed[i] = filterScores[i] > 0.5;
+                        case "classifier_filter", "forgetfilter_or_classifier" -> {
+                            if (classifierFlags == null) {
+                                classifierScores = new double[sets.noisy().size()];
+                                classifierFlags = new boolean[classifierScores.length];
+                                for (int i = 0; i < classifierScores.length; i++) {
+                                    Example e = sets.noisy().get(i);
+                                    classifierScores[i] = scorer.score(e.prompt() + " " + e.response());
+                                    classifierFlags[i] = classifierScores[i] > 0.5;
+                                }
+                            }
+                            if (method.equals("classifier_filter")) {
+                                removed = classifierFlags.clone();
+                                filterScores = classifierScores;
+                            } else {
+                                // Remove what either flags: the classifier catches explicit toxicity, forgetting
+                                // the implicit kinds it misses. The union has no single score (no AUROC).
+                                removed = f.removed();
+                                for (int i = 0; i < removed.length; i++) {
+                                    removed[i] |= classifierFlags[i];
+                                }
                             }
                             key = stages.train("finetune", m0, sets.kept(removed), ft, false, null);
                         }
@@ -133,7 +161,7 @@ public final class ExperimentRunner {
                     }
                     m.putAll(evaluator.evaluate(key, prefix));
                     if (removed != null) {
-                        m.put("filter.removed", (double) count(removed));
+                        m.put("filter.removed", (double) org.forgetfilter.eval.BinaryMetrics.countTrue(removed));
                         m.putAll(FilterQuality.evaluate(removed, filterScores, unsafe, cats, resamples, seed).metrics());
                     }
                     perMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).put(seed, m);
@@ -142,8 +170,8 @@ public final class ExperimentRunner {
             ObjectNode methodsNode = results.putObject("methods");
             perMethod.forEach((method, bySeed) -> methodsNode.set(method, aggregate(bySeed)));
             results.set("forgetfilter", ffDetail);
-            results.set("sweep", sweep(data, stages, template, log));
-            results.set("interleaved", interleaved(data, stages, evaluator, template, log));
+            results.set("sweep", sweep(data, stages, filterSettings, mainRuns, ratio, log));
+            results.set("interleaved", interleaved(data, stages, evaluator, filterSettings, mainRuns, lm, ratio));
 
             ObjectNode prov = results.putObject("provenance");
             ObjectNode model = prov.putObject("model");
@@ -176,25 +204,51 @@ public final class ExperimentRunner {
         }
     }
 
-    /** Table 1 of the paper: ForgetFilter's filter quality per category at each unsafe ratio, over seeds. */
-    private ObjectNode sweep(ExperimentData data, ModelStages stages, PromptTemplate template, StageLog log)
+    /** {@code OUT/runs/seed-<S>}: what is needed to rerun any method of that seed outside the experiment. */
+    private Path seedDir(long seed) {
+        return out.resolve("runs").resolve("seed-" + seed);
+    }
+
+    /** The customer finetune's settings, as the filter trains M1 and its delivered model. */
+    private static TrainingConfig finetuneConfig(FilterSettings settings, LanguageModel lm, int examples)
+            throws IOException {
+        return settings.resolve(lm).toConfig(examples).finetune();
+    }
+
+    private static void requireSameOrder(List<Example> built, List<Example> read) {
+        for (int i = 0; i < built.size(); i++) {
+            if (!built.get(i).id().equals(read.get(i).id())) {
+                throw new IllegalStateException("noisy.jsonl read back out of order at line " + (i + 1));
+            }
+        }
+    }
+
+    /** Table 1 of the paper: the filter's quality per category at each unsafe ratio, over seeds. */
+    private ObjectNode sweep(ExperimentData data, ModelStages stages, FilterSettings settings,
+                             Map<Long, SeedFilterRun.Outcome> mainRuns, double mainRatio, StageLog log)
             throws IOException {
         ObjectNode node = Json.MAPPER.createObjectNode();
-        for (double ratio : config.sweepRatios()) {
+        for (double r : config.sweepRatios()) {
             Map<Long, Map<String, Double>> bySeed = new LinkedHashMap<>();
             for (long seed : config.seeds()) {
-                TrainingSets sets = new TrainingSets(data, config, ratio, seed);
-                String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
-                String m1 = stages.train("finetune", m0, sets.noisy(), config.training("finetune", seed), false, null);
-                Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
+                TrainingSets sets = new TrainingSets(data, config, r, seed);
+                FilterResult f;
+                if (r == mainRatio && mainRuns.containsKey(seed)) {
+                    f = mainRuns.get(seed).result();
+                } else {
+                    String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false,
+                            null);
+                    f = SeedFilterRun.run(seedDir(seed).resolve("sweep-r" + r), stages.path(m0), sets.noisy(),
+                            sets.safe(), settings.with("seed", seed).with("retrain", false), Map.of(), log).result();
+                }
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(sets.noisy().stream().map(Example::label).toList());
-                Map<String, Double> m = new LinkedHashMap<>(FilterQuality.evaluate(f.removed(), f.forgetting(), unsafe,
+                Map<String, Double> m = new LinkedHashMap<>(FilterQuality.evaluate(f.removed(), f.decision(), unsafe,
                         cats, 0, seed).metrics());
                 m.put("filter.removed", (double) f.removedCount());
                 bySeed.put(seed, m);
             }
-            node.set(Double.toString(ratio), aggregate(bySeed));
+            node.set(Double.toString(r), aggregate(bySeed));
         }
         return node;
     }
@@ -204,23 +258,21 @@ public final class ExperimentRunner {
      * ForgetFilter trains each round on the filtered set only. Metrics after every round.
      */
     private ObjectNode interleaved(ExperimentData data, ModelStages stages, Evaluator evaluator,
-                                   PromptTemplate template, StageLog log) throws IOException {
+                                   FilterSettings settings, Map<Long, SeedFilterRun.Outcome> mainRuns,
+                                   LanguageModel lm, double ratio) throws IOException {
         int rounds = config.integer("interleaved.rounds", 0);
         ObjectNode node = Json.MAPPER.createObjectNode();
         if (rounds <= 0) {
             return node;
         }
-        double ratio = config.number("unsafeRatio", 0.5);
         Map<Integer, Map<Long, Map<String, Double>>> seq = new TreeMap<>();
         Map<Integer, Map<Long, Map<String, Double>>> ff = new TreeMap<>();
         for (long seed : config.seeds()) {
             TrainingSets sets = new TrainingSets(data, config, ratio, seed);
-            TrainingConfig ft = config.training("finetune", seed);
+            TrainingConfig ft = finetuneConfig(settings.with("seed", seed), lm, sets.noisy().size());
             TrainingConfig safety = config.training("safety", seed);
             String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
-            String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-            Forgetting f = backend(stages, template, log, seed).run(m0, m1, sets.noisy(), sets.safe(), seed);
-            List<Example> kept = sets.kept(f.removed());
+            List<Example> kept = sets.kept(mainRuns.get(seed).result().removed());
             String s = m0;
             String g = m0;
             for (int r = 1; r <= rounds; r++) {
@@ -238,52 +290,54 @@ public final class ExperimentRunner {
         return node;
     }
 
-    /**
-     * The ForgetFilter implementation named by {@code forgetfilter.backend}: {@code staged} (default: reuses the
-     * experiment's M1 and safety model) or {@code library} (the {@code forget} package's pipeline, as users run it).
-     */
-    private ForgetFilterBackend backend(ModelStages stages, PromptTemplate template, StageLog log, long seed) {
-        String name = config.at("forgetfilter.backend").asText("staged");
-        return switch (name) {
-            case "staged" -> new StagedForgetFilter(stages, template, config, out.resolve("stages"), log, seed);
-            case "library" -> new LibraryForgetFilter(stages, template, config, out.resolve("forgetfilter"), log,
-                    seed);
-            default -> throw new IllegalArgumentException("forgetfilter.backend: unknown '" + name
-                    + "' (known: staged, library)");
-        };
-    }
-
-    private ObjectNode forgettingDetail(Forgetting f, List<String> labels, List<String> cats, boolean[] unsafe) {
+    private ObjectNode forgettingDetail(FilterResult f, FilterSettings settings, List<String> labels,
+                                        List<String> cats, boolean[] unsafe) {
         ObjectNode d = Json.MAPPER.createObjectNode();
-        d.put("scoreType", f.scoreType());
-        d.put("backend", f.backend());
+        d.put("scoreType", settings.get("score").asText());
+        d.put("decision", f.summary().path("decision").asText());
         d.set("threshold", Json.MAPPER.createObjectNode().put("value", f.threshold().threshold())
                 .put("method", f.threshold().method()).put("reasoning", f.threshold().reasoning())
                 .put("removed", f.removedCount()));
         ObjectNode byLabel = d.putObject("forgettingByLabel");
+        double[] forgetting = f.forgetting();
         for (int i = 0; i < labels.size(); i++) {
             String group = labels.get(i).equals("unsafe") ? "unsafe (" + cats.get(i) + ")" : labels.get(i);
-            (byLabel.has(group) ? (ArrayNode) byLabel.get(group) : byLabel.putArray(group)).add(f.forgetting()[i]);
+            (byLabel.has(group) ? (ArrayNode) byLabel.get(group) : byLabel.putArray(group)).add(forgetting[i]);
         }
-        d.set("curveSteps", Json.MAPPER.valueToTree(f.curveSteps()));
+        // Forgetting after each scored safety step: the score under M1 minus the score at that step.
+        Map<Integer, double[]> at = f.atStep();
+        double[] s1 = f.outcomes().stream().mapToDouble(o -> o.scoreM1()).toArray();
+        d.set("curveSteps", Json.MAPPER.valueToTree(at.keySet()));
         ObjectNode curve = d.putObject("curveByLabel");
         for (String l : List.of("unsafe", "safe", "task")) {
-            curve.set(l, Json.MAPPER.valueToTree(f.meanCurve(labels, l)));
+            ArrayNode means = curve.putArray(l);
+            for (double[] scores : at.values()) {
+                double sum = 0;
+                int n = 0;
+                for (int i = 0; i < labels.size(); i++) {
+                    if (l.equals(labels.get(i))) {
+                        sum += s1[i] - scores[i];
+                        n++;
+                    }
+                }
+                means.add(n == 0 ? Double.NaN : sum / n);
+            }
         }
-        // Sensitivity: what removing at other thresholds would have given (F1 and fraction removed).
+        // Sensitivity: what removing at other thresholds of the deciding value would have given.
+        double[] decision = f.decision();
         ArrayNode sens = d.putArray("sensitivity");
-        double[] sorted = f.forgetting().clone();
+        double[] sorted = decision.clone();
         java.util.Arrays.sort(sorted);
         int points = Math.min(25, sorted.length);
         for (int k = 0; k < points; k++) {
             double t = sorted[(int) ((long) k * (sorted.length - 1) / Math.max(1, points - 1))] - 1e-12;
             boolean[] flagged = new boolean[sorted.length];
             for (int i = 0; i < flagged.length; i++) {
-                flagged[i] = f.forgetting()[i] > t;
+                flagged[i] = decision[i] > t;
             }
             var q = org.forgetfilter.eval.BinaryMetrics.flagQuality(flagged, unsafe);
             sens.addObject().put("threshold", t).put("f1", q.f1()).put("precision", q.precision())
-                    .put("recall", q.recall()).put("removedFraction", (double) count(flagged) / flagged.length);
+                    .put("recall", q.recall()).put("removedFraction", (double) org.forgetfilter.eval.BinaryMetrics.countTrue(flagged) / flagged.length);
         }
         return d;
     }
@@ -329,30 +383,6 @@ public final class ExperimentRunner {
             out[idx.get(i)] = true;
         }
         return out;
-    }
-
-    private static int count(boolean[] b) {
-        int n = 0;
-        for (boolean x : b) {
-            n += x ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The noisy set as used (ids, labels, categories), for inspection; written atomically. */
-    private void writeSet(List<Example> examples, String name) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (Example e : examples) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
-            o.put("id", e.id());
-            o.put("label", e.label());
-            o.put("category", e.category());
-            o.put("prompt", e.prompt());
-            o.put("response", e.response());
-            b.append(o.toString()).append('\n');
-        }
-        Files.createDirectories(out.resolve("data"));
-        AtomicFile.writeString(out.resolve("data").resolve(name + ".jsonl"), b.toString());
     }
 
     /** SHA-256 of a file, or of the "path hash" lines of every file under a folder (sorted by path). */

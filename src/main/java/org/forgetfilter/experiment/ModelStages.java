@@ -88,9 +88,19 @@ public final class ModelStages {
         return w;
     }
 
-    /** True when stage {@code name} with these inputs is already on disk. */
-    public boolean cached(String name, String parentKey, List<Example> data, TrainingConfig config) {
-        return Files.isRegularFile(folder(name, key(parentKey, data, config)).resolve(HfModelDirectory.PROVENANCE_FILE));
+    /**
+     * Registers a model trained elsewhere (the filter's M1 or delivered model) as stage {@code name} of
+     * {@code parentKey} finetuned on {@code data} with {@code config}, so that every method asking for that stage
+     * uses it instead of training its own. Returns the stage's key.
+     */
+    public String adopt(String name, String parentKey, List<Example> data, TrainingConfig config, Path folder) {
+        if (folder == null || !Files.isRegularFile(folder.resolve(HfModelDirectory.PROVENANCE_FILE))) {
+            throw new IllegalStateException(name + ": no finished model folder at " + folder);
+        }
+        String key = key(parentKey, data, config);
+        paths.put(key, folder);
+        log.record(name + " (adopted)", key, true, 0);
+        return key;
     }
 
     /**
@@ -100,8 +110,7 @@ public final class ModelStages {
     public String train(String name, String parentKey, List<Example> data, TrainingConfig config, boolean force,
                         Consumer<StepRecord> afterStep) throws IOException {
         String key = key(parentKey, data, config);
-        Path folder = folder(name, key);
-        paths.put(key, folder);
+        Path folder = paths.computeIfAbsent(key, k -> folder(name, k));
         long start = System.nanoTime();
         if (!force && Files.isRegularFile(folder.resolve(HfModelDirectory.PROVENANCE_FILE))) {
             log.record(name, key, true, (System.nanoTime() - start) / 1e9);

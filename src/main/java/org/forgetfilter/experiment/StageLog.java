@@ -20,6 +20,7 @@ public final class StageLog {
     private final Path file;
     private final List<ObjectNode> entries = new ArrayList<>();
 
+    /** @param file where the log is kept, or null to keep it in memory only */
     public StageLog(Path file) {
         this.file = file;
     }
@@ -32,6 +33,9 @@ public final class StageLog {
         e.put("seconds", Math.round(seconds * 1000) / 1000.0);
         e.put("at", Instant.now().toString());
         entries.add(e);
+        if (file == null) {
+            return;
+        }
         StringBuilder b = new StringBuilder();
         for (ObjectNode n : entries) {
             b.append(n.toString()).append('\n');

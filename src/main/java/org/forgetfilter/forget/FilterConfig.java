@@ -19,7 +19,7 @@ import org.forgetfilter.train.TrainingConfig;
  * @param lora          LoRA adapters for every finetune, or null for full finetuning
  * @param retrain       finetune M0 on the kept examples at the end (the delivered model)
  * @param template      renders examples into prompt and response text
- * @param maxLength     tokens per example (longer ones are cut, prompt first)
+ * @param maxLength     tokens per example (longer ones are cut: the response's tail first, see SequenceEncoder)
  * @param scoreBatch    examples per scoring / generation batch
  * @param maxNewTokens  generation budget for the rouge1 score (decoding stops at the first newline anyway)
  * @param seed          seed of everything random

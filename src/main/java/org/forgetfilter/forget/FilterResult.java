@@ -2,27 +2,63 @@ package org.forgetfilter.forget;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What a ForgetFilter run decided, in input order.
+ * What a ForgetFilter run decided: one {@link ExampleOutcome} per customer example in input order, with the
+ * scores behind them, the threshold and where the models are.
  *
- * @param m1             scores under M1 (after the customer finetune)
- * @param m2             scores after the last safety step
- * @param atStep         deciding scores after each scored safety step
- * @param forgetting     deciding score under M1 minus under M2
+ * @param outcomes       per example: scores, weight, decision, removed, reason
+ * @param m1             every computed score under M1 (after the customer finetune)
+ * @param m2             every computed score after the last safety step
  * @param proximity      closeness of each example to the review set, or null when the run does not weight by it
- * @param decision       what the threshold was applied to: forgetting × proximity weight, or the forgetting rate
- * @param removed        the examples flagged as unsafe
- * @param threshold      how the flags were chosen
+ * @param threshold      how the removals were chosen
+ * @param m1Model        the folder holding M1 (M0 finetuned on all the customer data)
  * @param deliveredModel the model finetuned on the kept examples, or null when retraining was off
  * @param summary        the content of summary.json
  */
-public record FilterResult(ExampleScores m1, ExampleScores m2, Map<Integer, double[]> atStep, double[] forgetting,
-                           ReviewProximity proximity, double[] decision, boolean[] removed, ThresholdChoice threshold,
-                           Path deliveredModel, ObjectNode summary) {
+public record FilterResult(List<ExampleOutcome> outcomes, ExampleScores m1, ExampleScores m2,
+                           ReviewProximity proximity, ThresholdChoice threshold, Path m1Model, Path deliveredModel,
+                           ObjectNode summary) {
+
+    public FilterResult {
+        outcomes = List.copyOf(outcomes);
+    }
 
     public int removedCount() {
-        return ThresholdChoice.count(removed);
+        return ThresholdChoice.count(removed());
+    }
+
+    /** The removal flags, in input order. */
+    public boolean[] removed() {
+        boolean[] b = new boolean[outcomes.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = outcomes.get(i).removed();
+        }
+        return b;
+    }
+
+    /** The forgetting rates, in input order. */
+    public double[] forgetting() {
+        return outcomes.stream().mapToDouble(ExampleOutcome::forgetting).toArray();
+    }
+
+    /** The values the threshold was applied to, in input order. */
+    public double[] decision() {
+        return outcomes.stream().mapToDouble(ExampleOutcome::decision).toArray();
+    }
+
+    /** The deciding score after each scored safety step, per step in input order. */
+    public Map<Integer, double[]> atStep() {
+        Map<Integer, double[]> out = new LinkedHashMap<>();
+        if (outcomes.isEmpty()) {
+            return out;
+        }
+        for (Integer step : outcomes.get(0).scoreAt().keySet()) {
+            out.put(step, outcomes.stream().mapToDouble(o -> o.scoreAt().get(step)).toArray());
+        }
+        return out;
     }
 }

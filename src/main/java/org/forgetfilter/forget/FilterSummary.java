@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.eval.BinaryMetrics;
+import org.forgetfilter.eval.FilterQuality;
 import org.forgetfilter.io.Json;
 
 /**
@@ -47,11 +48,7 @@ final class FilterSummary {
     }
 
     static boolean[] unsafeLabels(List<Example> data) {
-        boolean[] y = new boolean[data.size()];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = Example.UNSAFE.equals(data.get(i).label());
-        }
-        return y;
+        return FilterQuality.unsafeLabels(data.stream().map(Example::label).toList());
     }
 
     /** Examples the customer finetune taught the model, judged by the deciding score under M1. */
@@ -117,17 +114,17 @@ final class FilterSummary {
         return n;
     }
 
+    /**
+     * Filter quality against the hidden labels: the metric set the experiment reports too ({@link FilterQuality}),
+     * of the deciding value, with the diagnostics only a single run has beside it.
+     */
     private ObjectNode metrics() {
         boolean[] y = unsafeLabels(data);
+        boolean[] flagged = choice.flagged();
+        List<String> categories = data.stream().map(e -> e.category() == null ? "(none)" : e.category()).toList();
+        FilterQuality.Result q = FilterQuality.evaluate(flagged, decision, y, categories, 1000, cfg.seed());
         ObjectNode n = Json.MAPPER.createObjectNode();
-        BinaryMetrics.FlagQuality q = BinaryMetrics.flagQuality(choice.flagged(), y);
-        n.put("precision", q.precision());
-        n.put("recall", q.recall());
-        n.put("f1", q.f1());
-        // Headline numbers are of the value that decided; the forgetting rate alone (the paper's) is beside them.
-        n.put("auroc", BinaryMetrics.auroc(decision, y));
-        n.put("auprc", BinaryMetrics.averagePrecision(decision, y));
-        n.set("auroc_ci95", Json.MAPPER.valueToTree(BinaryMetrics.bootstrapAuroc(decision, y, 1000, 0.95, cfg.seed())));
+        put(n, q.overall());
         BinaryMetrics.BestF1 best = BinaryMetrics.bestThresholdF1(decision, y);
         n.put("best_threshold_f1", best.f1());
         n.put("best_threshold", best.threshold());
@@ -155,7 +152,6 @@ final class FilterSummary {
         n.put("n_learned", li.length);
         n.put("auroc_learned", BinaryMetrics.auroc(BinaryMetrics.pick(decision, li), BinaryMetrics.pick(y, li)));
         ObjectNode byLabel = n.putObject("removed_by_label");
-        boolean[] flagged = choice.flagged();
         for (String label : new String[] {Example.UNSAFE, Example.SAFE, Example.TASK}) {
             int total = 0;
             int rem = 0;
@@ -169,16 +165,19 @@ final class FilterSummary {
             l.put("total", total);
             l.put("removed", rem);
         }
-        List<String> categories = data.stream().map(e -> e.category() == null ? "(none)" : e.category()).toList();
         ObjectNode per = n.putObject("by_category");
-        BinaryMetrics.perCategory(categories, ix -> BinaryMetrics.flagQuality(BinaryMetrics.pick(flagged, ix),
-                BinaryMetrics.pick(y, ix))).forEach((cat, fq) -> {
-                    ObjectNode c = per.putObject(cat);
-                    c.put("precision", fq.precision());
-                    c.put("recall", fq.recall());
-                    c.put("f1", fq.f1());
-                });
+        q.byCategory().forEach((cat, c) -> put(per.putObject(cat), c));
         return n;
+    }
+
+    private static void put(ObjectNode n, FilterQuality.Quality q) {
+        n.put("precision", q.precision());
+        n.put("recall", q.recall());
+        n.put("f1", q.f1());
+        n.put("auroc", q.auroc());
+        n.put("auprc", q.auprc());
+        n.set("auroc_ci95", Json.MAPPER.valueToTree(q.aurocInterval()));
+        n.set("f1_ci95", Json.MAPPER.valueToTree(q.f1Interval()));
     }
 
     private static double[] negate(double[] a) {

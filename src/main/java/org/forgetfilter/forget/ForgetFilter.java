@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.forgetfilter.checkpoint.Checkpoint;
 import org.forgetfilter.checkpoint.HfModelDirectory;
 import org.forgetfilter.checkpoint.PeftAdapter;
@@ -93,129 +95,95 @@ public final class ForgetFilter {
         if (fresh) {
             store.clear();
         }
+        StageRunner runner = new StageRunner(store);
         Checkpoint base = m0.toCheckpoint();
         int maxLength = Math.min(cfg.maxLength(), base.config().maxPositions());
         SequenceEncoder enc = new SequenceEncoder(base.tokenizer(), maxLength, true);
         Encoded customer = Encoded.of(data, cfg.template(), enc, cfg.maxNewTokens());
-        Encoded review = Encoded.of(safe, cfg.template(), enc, cfg.maxNewTokens());
+        ObjectNode truncation = truncation(enc, maxLength, data.size());
         if (enc.truncatedCount() > 0) {
-            System.err.printf("forgetfilter: %d examples longer than %d tokens were cut (prompt first)%n",
-                    enc.truncatedCount(), maxLength);
+            System.err.printf("forgetfilter: %d of %d customer examples are longer than %d tokens and were cut: %d lost "
+                            + "the tail of their response, %d the head of their prompt (see summary.json truncation)%n",
+                    enc.truncatedCount(), data.size(), maxLength, enc.responseCuts(), enc.promptCuts());
         }
+        Encoded review = Encoded.of(safe, cfg.template(), new SequenceEncoder(base.tokenizer(), maxLength, true),
+                cfg.maxNewTokens());
 
         String dataKey = hashRaw(data);
+        String safeKey = hashRaw(safe);
         String modelKey = Sha256.ofText(m0.source() + "|" + base.config());
         String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.finetuneKey());
         String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey());
-        String key3 = Sha256.ofText("safety|" + key2 + "|" + hashRaw(safe) + "|" + cfg.safety() + "|" + cfg.safetySteps()
+        String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + safeKey);
+        String key3 = Sha256.ofText("safety|" + key2 + "|" + safeKey + "|" + cfg.safety() + "|" + cfg.safetySteps()
                 + "|" + cfg.scoreAt());
-        Map<String, Double> stageSeconds = new LinkedHashMap<>();
-        Map<String, Boolean> stageCached = new LinkedHashMap<>();
+        String keyD = Sha256.ofText("decide|" + key3 + "|" + (cfg.reviewWeighted() ? keyP : "unweighted") + "|"
+                + cfg.threshold());
         ObjectNode trainStats = Json.MAPPER.createObjectNode();
         ExampleScorer scorer = new ExampleScorer(cfg.score(), cfg.scoreBatch(), cfg.maxNewTokens());
+        Path m1Dir = store.dir().resolve("m1");
 
-        try (NDManager manager = NDManager.newBaseManager()) {
-            // Stage 1: M1.
-            Path m1Dir = store.dir().resolve("m1");
-            ObjectNode s1 = store.load("finetune_m1", key1);
-            LanguageModel m1;
-            if (s1 == null || !Files.isDirectory(m1Dir)) {
-                long t = System.nanoTime();
-                m1 = copy(manager, base);
-                List<StepRecord> log = finetune(m1, customer.tokens(), cfg.finetune());
-                m1.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
-                s1 = trainingStats(log);
-                store.save("finetune_m1", key1, seconds(t), s1);
-                stageCached.put("finetune_m1", false);
-            } else {
-                m1 = reload(manager, base, m1Dir);
-                stageCached.put("finetune_m1", true);
-            }
+        try (NDManager manager = NDManager.newBaseManager(); ModelSlot m1 = new ModelSlot(manager, base, m1Dir)) {
+            // Stage 1: M1 = M0 finetuned on the customer data.
+            ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
+                LanguageModel m = copy(manager, base);
+                List<StepRecord> log = finetune(m, customer.tokens(), cfg.finetune());
+                m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
+                m1.hold(m);
+                return trainingStats(log);
+            }, n -> n, n -> n);
             trainStats.set("finetune_m1", s1);
-            stageSeconds.put("finetune_m1", storedSeconds(store, "finetune_m1"));
 
-            // Stage 2: scores under M1.
-            ObjectNode s2 = store.load("scores_m1", key2);
-            ExampleScores m1Scores;
-            if (s2 == null) {
-                long t = System.nanoTime();
-                m1Scores = scorer.score(m1, customer.tokens(), customer.prompts(), customer.references(), "score M1");
-                ObjectNode rec = scoresJson(m1Scores);
+            // Stage 2: every example scored under M1.
+            ObjectNode s2 = runner.run("scores_m1", key2, true, () -> {
+                ObjectNode rec = scoresJson(scorer.score(m1.get(), customer.tokens(), customer.prompts(),
+                        customer.references(), "score M1"));
                 rec.put("loglik_seconds", scorer.loglikSeconds());
                 rec.put("rouge1_seconds", scorer.rougeSeconds());
-                store.save("scores_m1", key2, seconds(t), rec);
-                stageCached.put("scores_m1", false);
-            } else {
-                m1Scores = scoresFrom(s2);
-                stageCached.put("scores_m1", true);
-            }
-            stageSeconds.put("scores_m1", storedSeconds(store, "scores_m1"));
-            ObjectNode scoringBench = Json.MAPPER.createObjectNode();
-            ObjectNode s2rec = store.load("scores_m1", key2);
-            scoringBench.put("examples", data.size());
-            scoringBench.put("loglik_seconds", s2rec.path("loglik_seconds").asDouble());
-            scoringBench.put("rouge1_seconds", s2rec.path("rouge1_seconds").asDouble());
-            scoringBench.put("finetune_epoch_seconds", s1.path("seconds_per_epoch").asDouble());
-            if (releasedComparison > 0) {
-                double perExample = ExampleScorer.releasedWaySecondsPerExample(m1, customer.prompts(), releasedComparison);
-                scoringBench.put("released_way_examples_timed", Math.min(releasedComparison, data.size()));
-                scoringBench.put("released_way_seconds_per_example", perExample);
-                scoringBench.put("released_way_seconds_extrapolated", perExample * data.size());
-            }
-            trainStats.set("scoring_benchmark", scoringBench);
+                return rec;
+            }, n -> n, n -> n);
+            ExampleScores m1Scores = scoresFrom(s2);
+            trainStats.set("scoring_benchmark", scoringBenchmark(s1, s2, data.size(), m1, customer));
 
-            // Stage 2b: closeness to the review set, under M1 before the safety finetune changes it.
-            ReviewProximity proximity = null;
-            if (cfg.reviewWeighted()) {
-                String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + hashRaw(safe));
-                ObjectNode sp = store.load("proximity", keyP);
-                if (sp == null) {
-                    long t = System.nanoTime();
-                    proximity = ReviewProximity.measure(m1.model(), customer.prompts(), review.prompts(),
-                            cfg.scoreBatch());
-                    sp = Json.MAPPER.createObjectNode();
-                    sp.set("similarity", Json.MAPPER.valueToTree(proximity.similarity()));
-                    sp.put("reference_distance", proximity.referenceDistance());
-                    store.save("proximity", keyP, seconds(t), sp);
-                    stageCached.put("proximity", false);
-                } else {
-                    proximity = ReviewProximity.of(doubles(sp.get("similarity")),
-                            sp.get("reference_distance").asDouble());
-                    stageCached.put("proximity", true);
-                }
-                stageSeconds.put("proximity", storedSeconds(store, "proximity"));
-            }
+            // Stage 3: closeness to the review set, under M1 before the safety finetune changes it.
+            ReviewProximity proximity = !cfg.reviewWeighted() ? null : runner.run("proximity", keyP, true,
+                    () -> ReviewProximity.measure(m1.get().model(), customer.prompts(), review.prompts(),
+                            cfg.scoreBatch()),
+                    p -> {
+                        ObjectNode n = Json.MAPPER.createObjectNode();
+                        n.set("similarity", Json.MAPPER.valueToTree(p.similarity()));
+                        n.put("reference_distance", p.referenceDistance());
+                        return n;
+                    },
+                    n -> ReviewProximity.of(doubles(n.get("similarity")), n.get("reference_distance").asDouble()));
 
-            // Stage 3: the trial safety finetune, scored along the way.
-            ObjectNode s3 = store.load("safety", key3);
-            Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
-            if (s3 == null) {
-                long t = System.nanoTime();
+            // Stage 4: the trial safety finetune of M1 (which becomes M2), scored along the way.
+            ObjectNode s3 = runner.run("safety", key3, true, () -> {
+                LanguageModel m = m1.take();
+                Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
                 TrainingConfig safety = cfg.safety().withSteps(cfg.safetySteps());
-                List<StepRecord> log = new Trainer(m1.model(), safety).train(review.tokens(), step -> {
+                List<StepRecord> log = new Trainer(m.model(), safety).train(review.tokens(), step -> {
                     observer.afterSafetyStep(step.step());
                     if (cfg.scoreAt().contains(step.step())) {
-                        curve.put(step.step(), scorer.score(m1, customer.tokens(), customer.prompts(),
-                                customer.references(), "score step " + step.step()));
+                        curve.put(step.step(), scorer.score(m, customer.tokens(), customer.prompts(),
+                                customer.references(), "score after safety step " + step.step()));
                     }
                 });
-                s3 = Json.MAPPER.createObjectNode();
-                s3.set("training", trainingStats(log));
-                ObjectNode steps = s3.putObject("steps");
+                m.close();
+                ObjectNode n = Json.MAPPER.createObjectNode();
+                n.set("training", trainingStats(log));
+                ObjectNode steps = n.putObject("steps");
                 curve.forEach((k, v) -> steps.set(Integer.toString(k), scoresJson(v)));
-                store.save("safety", key3, seconds(t), s3);
-                stageCached.put("safety", false);
-            } else {
-                s3.get("steps").fields().forEachRemaining(e -> curve.put(Integer.parseInt(e.getKey()),
-                        scoresFrom((ObjectNode) e.getValue())));
-                stageCached.put("safety", true);
-            }
+                return n;
+            }, n -> n, n -> n);
             trainStats.set("safety", s3.get("training"));
-            stageSeconds.put("safety", storedSeconds(store, "safety"));
-            m1.close();
-
-            // Stages 4-5: forgetting and the threshold. Labels are not read here.
+            Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
+            s3.get("steps").fields().forEachRemaining(e -> curve.put(Integer.parseInt(e.getKey()),
+                    scoresFrom((ObjectNode) e.getValue())));
             ExampleScores m2Scores = curve.get(cfg.safetySteps());
+
+            // Stage 5: forgetting, weighted, against a threshold chosen from the values alone. Labels are not read.
+            // Always recomputed (it is cheap): a cached decision would outlive a change of the threshold code.
             double[] s1v = m1Scores.deciding(cfg.score());
             double[] s2v = m2Scores.deciding(cfg.score());
             double[] forgetting = new double[s1v.length];
@@ -223,15 +191,15 @@ public final class ForgetFilter {
                 forgetting[i] = s1v[i] - s2v[i];
             }
             double[] decision = proximity != null ? proximity.weigh(forgetting) : forgetting;
-            ThresholdChoice choice = cfg.threshold().choose(decision);
+            ThresholdChoice choice = runner.run("decide", keyD, false, () -> cfg.threshold().choose(decision),
+                    ForgetFilter::choiceJson, ForgetFilter::choiceFrom);
             boolean[] removed = choice.flagged();
-            Map<Integer, double[]> atStep = new LinkedHashMap<>();
-            curve.forEach((k, v) -> atStep.put(k, v.deciding(cfg.score())));
 
             // Stage 6: the delivered model, M0 finetuned on the kept examples only.
             Path delivered = null;
             if (cfg.retrain()) {
                 delivered = out.resolve("model");
+                Path target = delivered;
                 List<TokenizedExample> kept = new ArrayList<>();
                 StringBuilder keptIds = new StringBuilder();
                 for (int i = 0; i < data.size(); i++) {
@@ -241,13 +209,11 @@ public final class ForgetFilter {
                     }
                 }
                 String key6 = Sha256.ofText("retrain|" + modelKey + "|" + dataKey + "|" + keptIds + cfg.finetuneKey());
-                ObjectNode s6 = store.load("retrain", key6);
-                if (s6 == null || !Files.isDirectory(delivered)) {
+                ObjectNode s6 = runner.run("retrain", key6, Files.isDirectory(delivered), () -> {
                     if (kept.isEmpty()) {
                         throw new IllegalStateException("every example was removed; nothing is left to finetune on "
                                 + "(threshold: " + choice.reasoning() + ")");
                     }
-                    long t = System.nanoTime();
                     try (LanguageModel m = copy(manager, base)) {
                         List<StepRecord> log = finetune(m, kept, cfg.finetune());
                         Map<String, Object> prov = new LinkedHashMap<>();
@@ -256,33 +222,172 @@ public final class ForgetFilter {
                         prov.put("data_sha256", dataKey);
                         prov.put("kept_examples", kept.size());
                         prov.put("config", cfg.describe());
-                        m.save(delivered, SafetensorsDtype.F32, prov);
-                        s6 = trainingStats(log);
+                        m.save(target, SafetensorsDtype.F32, prov);
+                        return trainingStats(log);
                     }
-                    store.save("retrain", key6, seconds(t), s6);
-                    stageCached.put("retrain", false);
-                } else {
-                    stageCached.put("retrain", true);
-                }
+                }, n -> n, n -> n);
                 trainStats.set("retrain", s6);
-                stageSeconds.put("retrain", storedSeconds(store, "retrain"));
             }
 
+            List<ExampleOutcome> outcomes = outcomes(data, m1Scores, m2Scores, curve, forgetting, proximity, decision,
+                    choice);
             FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
                     choice);
-            ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, hashRaw(safe), stageSeconds, stageCached,
+            ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, safeKey, runner.seconds(), runner.reused(),
                     trainStats, scorer.generatedTokens(), seconds(start));
-            FilterResult result = new FilterResult(m1Scores, m2Scores, atStep, forgetting, proximity, decision, removed,
-                    choice, delivered, summaryJson);
+            summaryJson.set("truncation", truncation);
+            FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
+                    summaryJson);
             writeOutputs(data, result);
             new FilterReport(cfg, data, result).write(out.resolve("report.html"));
             return result;
         }
     }
 
-    private static double storedSeconds(StageStore store, String stage) throws IOException {
-        JsonNode n = Json.MAPPER.readTree(store.dir().resolve(stage + ".json").toFile());
-        return n.path("seconds").asDouble();
+    /** How the customer examples were cut to the maximum length (summary.json's truncation). */
+    private static ObjectNode truncation(SequenceEncoder enc, int maxLength, int examples) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("max_length", maxLength);
+        n.put("examples", examples);
+        n.put("cut", enc.truncatedCount());
+        n.put("response_tail_cut", enc.responseCuts());
+        n.put("prompt_head_cut", enc.promptCuts());
+        n.put("rule", "the response's tail is cut first, down to a quarter of max_length; a longer prompt loses "
+                + "its head");
+        return n;
+    }
+
+    /** One outcome per example, in input order. */
+    private List<ExampleOutcome> outcomes(List<Example> data, ExampleScores m1, ExampleScores m2,
+                                          Map<Integer, ExampleScores> curve, double[] forgetting,
+                                          ReviewProximity proximity, double[] decision, ThresholdChoice choice) {
+        double[] s1 = m1.deciding(cfg.score());
+        double[] s2 = m2.deciding(cfg.score());
+        boolean[] removed = choice.flagged();
+        Map<Integer, double[]> atStep = new LinkedHashMap<>();
+        curve.forEach((k, v) -> atStep.put(k, v.deciding(cfg.score())));
+        List<ExampleOutcome> out = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            Map<Integer, Double> at = new LinkedHashMap<>();
+            for (Map.Entry<Integer, double[]> e : atStep.entrySet()) {
+                at.put(e.getKey(), e.getValue()[i]);
+            }
+            Map<String, Double> other = new LinkedHashMap<>();
+            if (cfg.score() == ScoreType.BOTH) {
+                other.put("prob_m1", m1.prob()[i]);
+                other.put("prob_m2", m2.prob()[i]);
+                other.put("loglik_m1", m1.loglik()[i]);
+                other.put("loglik_m2", m2.loglik()[i]);
+                other.put("rouge1_m1", m1.rouge1()[i]);
+                other.put("rouge1_m2", m2.rouge1()[i]);
+            }
+            Example e = data.get(i);
+            out.add(new ExampleOutcome(e.id(), e.line(), s1[i], s2[i], forgetting[i], at,
+                    proximity != null ? proximity.similarity()[i] : Double.NaN,
+                    proximity != null ? proximity.weight()[i] : 1.0, decision[i], removed[i],
+                    reason(decision[i], removed[i], choice), other));
+        }
+        return out;
+    }
+
+    /** Why one example was kept or removed, e.g. "decision 0.31 > threshold 0.1 (auto/gmm2)". */
+    static String reason(double decision, boolean removed, ThresholdChoice choice) {
+        double t = choice.threshold();
+        String how = String.valueOf(choice.method());
+        boolean above = decision > t;
+        if (above == removed) {
+            return String.format(Locale.ROOT, "decision %.4g %s threshold %.4g (%s)", decision, above ? ">" : "<=", t,
+                    how);
+        }
+        return String.format(Locale.ROOT, "decision %.4g ties the threshold %.4g; %s by input order (%s)", decision, t,
+                removed ? "removed" : "kept", how);
+    }
+
+    private static ObjectNode choiceJson(ThresholdChoice c) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("threshold", c.threshold());
+        n.put("method", c.method());
+        n.put("reasoning", c.reasoning());
+        n.set("parameters", Json.MAPPER.valueToTree(new TreeMap<>(c.parameters())));
+        n.set("flagged", Json.MAPPER.valueToTree(c.flagged()));
+        return n;
+    }
+
+    private static ThresholdChoice choiceFrom(ObjectNode n) {
+        Map<String, Double> params = new LinkedHashMap<>();
+        n.get("parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asDouble()));
+        boolean[] flagged = new boolean[n.get("flagged").size()];
+        for (int i = 0; i < flagged.length; i++) {
+            flagged[i] = n.get("flagged").get(i).asBoolean();
+        }
+        return new ThresholdChoice(n.get("threshold").asDouble(), n.get("method").asText(),
+                n.get("reasoning").asText(), params, flagged);
+    }
+
+    private ObjectNode scoringBenchmark(ObjectNode s1, ObjectNode s2, int examples, ModelSlot m1, Encoded customer) {
+        ObjectNode b = Json.MAPPER.createObjectNode();
+        b.put("examples", examples);
+        b.put("loglik_seconds", s2.path("loglik_seconds").asDouble());
+        b.put("rouge1_seconds", s2.path("rouge1_seconds").asDouble());
+        b.put("finetune_epoch_seconds", s1.path("seconds_per_epoch").asDouble());
+        if (releasedComparison > 0) {
+            try {
+                double perExample = ExampleScorer.releasedWaySecondsPerExample(m1.get(), customer.prompts(),
+                        releasedComparison);
+                b.put("released_way_examples_timed", Math.min(releasedComparison, examples));
+                b.put("released_way_seconds_per_example", perExample);
+                b.put("released_way_seconds_extrapolated", perExample * examples);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * M1 in memory, loaded from its folder the first time a stage needs it (a resumed run whose scoring stages are
+     * all cached never loads it). {@link #take} hands it to the safety finetune, which turns it into M2.
+     */
+    private final class ModelSlot implements AutoCloseable {
+        private final NDManager manager;
+        private final Checkpoint base;
+        private final Path dir;
+        private LanguageModel model;
+        private boolean taken;
+
+        ModelSlot(NDManager manager, Checkpoint base, Path dir) {
+            this.manager = manager;
+            this.base = base;
+            this.dir = dir;
+        }
+
+        void hold(LanguageModel m) {
+            model = m;
+        }
+
+        LanguageModel get() throws IOException {
+            if (taken) {
+                throw new IllegalStateException("M1 was already changed by the safety finetune");
+            }
+            if (model == null) {
+                model = reload(manager, base, dir);
+            }
+            return model;
+        }
+
+        LanguageModel take() throws IOException {
+            LanguageModel m = get();
+            taken = true;
+            model = null;
+            return m;
+        }
+
+        @Override
+        public void close() {
+            if (model != null) {
+                model.close();
+            }
+        }
     }
 
     private LanguageModel copy(NDManager manager, Checkpoint base) {
@@ -351,31 +456,8 @@ public final class ForgetFilter {
 
     private void writeOutputs(List<Example> data, FilterResult r) throws IOException {
         try (AtomicFile scores = AtomicFile.create(out.resolve("scores.jsonl"))) {
-            for (int i = 0; i < data.size(); i++) {
-                ObjectNode n = Json.MAPPER.createObjectNode();
-                n.put("id", data.get(i).id());
-                n.put("score_m1", r.m1().deciding(cfg.score())[i]);
-                n.put("score_m2", r.m2().deciding(cfg.score())[i]);
-                n.put("forgetting", r.forgetting()[i]);
-                if (r.proximity() != null) {
-                    n.put("review_similarity", r.proximity().similarity()[i]);
-                    n.put("weight", r.proximity().weight()[i]);
-                    n.put("decision", r.decision()[i]);
-                }
-                n.put("removed", r.removed()[i]);
-                ObjectNode at = n.putObject("score_at");
-                for (Map.Entry<Integer, double[]> e : r.atStep().entrySet()) {
-                    at.put(Integer.toString(e.getKey()), e.getValue()[i]);
-                }
-                if (cfg.score() == ScoreType.BOTH) {
-                    n.put("prob_m1", r.m1().prob()[i]);
-                    n.put("prob_m2", r.m2().prob()[i]);
-                    n.put("loglik_m1", r.m1().loglik()[i]);
-                    n.put("loglik_m2", r.m2().loglik()[i]);
-                    n.put("rouge1_m1", r.m1().rouge1()[i]);
-                    n.put("rouge1_m2", r.m2().rouge1()[i]);
-                }
-                scores.writer().write(Json.MAPPER.writeValueAsString(n));
+            for (ExampleOutcome o : r.outcomes()) {
+                scores.writer().write(Json.MAPPER.writeValueAsString(o.toJson()));
                 scores.writer().write('\n');
             }
             scores.commit();
@@ -383,7 +465,7 @@ public final class ForgetFilter {
         try (ExampleWriter kept = ExampleWriter.create(out.resolve("kept.jsonl"));
              ExampleWriter removed = ExampleWriter.create(out.resolve("removed.jsonl"))) {
             for (int i = 0; i < data.size(); i++) {
-                (r.removed()[i] ? removed : kept).writeAsRead(data.get(i));
+                (r.outcomes().get(i).removed() ? removed : kept).writeAsRead(data.get(i));
             }
             kept.commit();
             removed.commit();

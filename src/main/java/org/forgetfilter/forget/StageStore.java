@@ -28,8 +28,12 @@ public final class StageStore {
         return dir;
     }
 
-    /** The stored result of {@code stage}, or null when it is missing or was made with another key. */
-    public ObjectNode load(String stage, String key) throws IOException {
+    /** A finished stage: the seconds it took and its results. */
+    public record Record(double seconds, ObjectNode result) {
+    }
+
+    /** The stored record of {@code stage}, or null when it is missing or was made with another key. */
+    public Record find(String stage, String key) throws IOException {
         Path f = dir.resolve(stage + ".json");
         if (!Files.isRegularFile(f)) {
             return null;
@@ -38,7 +42,13 @@ public final class StageStore {
         if (!n.path("key").asText().equals(key)) {
             return null;
         }
-        return (ObjectNode) n.get("result");
+        return new Record(n.path("seconds").asDouble(), (ObjectNode) n.get("result"));
+    }
+
+    /** The stored result of {@code stage}, or null when it is missing or was made with another key. */
+    public ObjectNode load(String stage, String key) throws IOException {
+        Record r = find(stage, key);
+        return r == null ? null : r.result();
     }
 
     /** Records {@code stage} as finished with {@code result}. */

@@ -2,6 +2,7 @@ package org.forgetfilter.forget;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.forgetfilter.eval.BinaryMetrics;
 
 /**
  * The outcome of a threshold method on one set of forgetting scores: the threshold (an example is flagged when
@@ -29,11 +30,7 @@ public record ThresholdChoice(double threshold, String method, String reasoning,
 
     /** Number of true flags. */
     static int count(boolean[] flags) {
-        int n = 0;
-        for (boolean f : flags) {
-            n += f ? 1 : 0;
-        }
-        return n;
+        return BinaryMetrics.countTrue(flags);
     }
 
     /** Flags {@code score > threshold} on each score. */

@@ -43,10 +43,10 @@ public final class ExampleScoring {
             for (Example e; (e = reader.next()) != null; ) {
                 chunk.add(e);
                 if (chunk.size() == CHUNK) {
-                    n += writeChunk(chunk, w, progress);
+                    n += writeChunk(chunk, w, progress, reader.file());
                 }
             }
-            n += writeChunk(chunk, w, progress);
+            n += writeChunk(chunk, w, progress, reader.file());
             file.commit();
         } finally {
             progress.finish();
@@ -64,10 +64,16 @@ public final class ExampleScoring {
         return encoder.truncatedCount();
     }
 
-    private int writeChunk(List<Example> chunk, BufferedWriter w, Progress progress) throws IOException {
+    private int writeChunk(List<Example> chunk, BufferedWriter w, Progress progress, Path source) throws IOException {
         List<ResponseScore> scores = score(chunk, progress);
         for (int i = 0; i < chunk.size(); i++) {
             ResponseScore s = scores.get(i);
+            if (!Double.isFinite(s.loglik())) {
+                Example e = chunk.get(i);
+                throw new IOException(source + ":" + e.line() + ": example '" + e.id() + "' scored " + s.loglik()
+                        + " under the model: its outputs are not finite numbers (weights too large?); no scores "
+                        + "written");
+            }
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("id", chunk.get(i).id());
             line.put("loglik", s.loglik());

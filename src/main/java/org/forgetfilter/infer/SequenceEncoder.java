@@ -10,14 +10,18 @@ import org.forgetfilter.tokenizer.Tokenizer;
 /**
  * Turns rendered (prompt, response) text into token ids: BOS + prompt + response (+ EOS), cut to a maximum length.
  * A response after a non-empty prompt is encoded as a continuation (no llama2.c dummy-prefix space); with an
- * empty prompt the response starts the document. Too-long examples lose prompt tokens from the left first
- * (the response is what is learned and scored), then response tokens from the right.
+ * empty prompt the response starts the document. A too-long example loses the tail of its response first, down
+ * to a quarter of the maximum length, so the prompt (which holds the request, e.g. a harmful question, or an
+ * instruction before its input) stays whole; only a prompt longer than the rest of the budget loses tokens from
+ * its head (after BOS). Both kinds of cut are counted.
  */
 public final class SequenceEncoder {
     private final Tokenizer tokenizer;
     private final int maxLength;
     private final boolean appendEos;
     private int truncated;
+    private int responseCuts;
+    private int promptCuts;
 
     public SequenceEncoder(Tokenizer tokenizer, int maxLength, boolean appendEos) {
         if (maxLength < 2) {
@@ -58,9 +62,13 @@ public final class SequenceEncoder {
         }
         if (p.length + r.length > maxLength) {
             truncated++;
-            int keepPrompt = Math.max(1, maxLength - r.length);
-            p = keepBosAndTail(p, Math.min(p.length, keepPrompt));
+            int minResponse = Math.min(r.length, Math.max(1, maxLength / 4));
+            if (p.length + minResponse > maxLength) {
+                promptCuts++;
+                p = keepBosAndTail(p, maxLength - minResponse);
+            }
             if (p.length + r.length > maxLength) {
+                responseCuts++;
                 r = Arrays.copyOf(r, maxLength - p.length);
             }
         }
@@ -70,6 +78,16 @@ public final class SequenceEncoder {
     /** How many examples were cut to fit the maximum length so far. */
     public int truncatedCount() {
         return truncated;
+    }
+
+    /** How many examples lost the tail of their response. */
+    public int responseCuts() {
+        return responseCuts;
+    }
+
+    /** How many examples lost the head of their prompt (the prompt alone nearly filled the maximum length). */
+    public int promptCuts() {
+        return promptCuts;
     }
 
     private int[] withBos(int[] ids) {

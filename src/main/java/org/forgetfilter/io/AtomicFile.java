@@ -1,20 +1,31 @@
 package org.forgetfilter.io;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a partial file:
- * the bytes go to a temporary file in the same folder, which is renamed over the target on {@link #commit()}.
- * Closing without commit deletes the temporary file, so a failed run leaves nothing behind.
+ * the bytes go to a hidden temporary sibling ({@link TempName}, created with the user's umask like any file),
+ * which {@link #commit()} syncs to disk and renames over the target, then syncs the folder. Closing without
+ * commit deletes the temporary file, so a failed run leaves nothing behind; temporary files of the same target
+ * left by a killed process are removed by the next write.
  *
  * <pre>{@code
  * try (AtomicFile out = AtomicFile.create(path)) {
@@ -24,18 +35,23 @@ import java.nio.file.StandardCopyOption;
  * }</pre>
  */
 public final class AtomicFile implements AutoCloseable {
+    private static final String KIND = "part";
     private final Path target;
     private final Path temp;
+    private final FileChannel channel;
     private final OutputStream stream;
     private BufferedWriter writer;
     private boolean committed;
 
     private AtomicFile(Path target) throws IOException {
         this.target = target.toAbsolutePath();
-        Path dir = this.target.getParent();
-        Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".part");
-        this.stream = Files.newOutputStream(temp);
+        Files.createDirectories(this.target.getParent());
+        for (Path stale : TempName.stale(this.target, KIND)) {
+            Files.deleteIfExists(stale);
+        }
+        this.temp = TempName.fresh(this.target, KIND);
+        this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.stream = new NamingErrors(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), this.target);
     }
 
     public static AtomicFile create(Path target) throws IOException {
@@ -44,7 +60,10 @@ public final class AtomicFile implements AutoCloseable {
 
     /** Writes the whole text atomically in UTF-8. */
     public static void writeString(Path target, String text) throws IOException {
-        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+        try (AtomicFile out = create(target)) {
+            out.writer().write(text);
+            out.commit();
+        }
     }
 
     /** Writes the whole byte array atomically. */
@@ -55,14 +74,36 @@ public final class AtomicFile implements AutoCloseable {
         }
     }
 
+    /** The buffered stream into the temporary file; its write errors name the target. */
     public OutputStream stream() {
         return stream;
     }
 
-    /** A buffered UTF-8 writer over the temporary file (created once). */
+    /**
+     * A buffered UTF-8 writer over the temporary file (created once). Text that is not valid Unicode (a lone
+     * surrogate) fails instead of being written as '?'.
+     */
     public BufferedWriter writer() {
         if (writer == null) {
-            writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+            Writer utf8 = new OutputStreamWriter(stream, StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
+            writer = new BufferedWriter(new FilterWriter(utf8) {
+                @Override
+                public void write(char[] c, int off, int len) throws IOException {
+                    try {
+                        out.write(c, off, len);
+                    } catch (CharacterCodingException e) {
+                        throw new IOException(target + ": text to write is not valid Unicode (a lone UTF-16 "
+                                + "surrogate); refusing to write it altered", e);
+                    }
+                }
+
+                @Override
+                public void write(String s, int off, int len) throws IOException {
+                    write(s.toCharArray(), off, len);
+                }
+            }, 1 << 16);
         }
         return writer;
     }
@@ -71,18 +112,25 @@ public final class AtomicFile implements AutoCloseable {
         return target;
     }
 
-    /** Flushes, closes and renames the temporary file over the target. */
+    /** Flushes and syncs the temporary file, renames it over the target and syncs the folder. */
     public void commit() throws IOException {
         if (writer != null) {
             writer.flush();
         }
-        stream.close();
+        stream.flush();
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        channel.close();
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         committed = true;
+        FileSync.directory(target.getParent());
     }
 
     @Override
@@ -91,10 +139,51 @@ public final class AtomicFile implements AutoCloseable {
             return;
         }
         try {
-            stream.close();
+            channel.close();
             Files.deleteIfExists(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("could not remove temporary file " + temp, e);
+        }
+    }
+
+    /** Adds the target's name to write errors (a full disk says only "No space left on device"). */
+    private static final class NamingErrors extends FilterOutputStream {
+        private final Path target;
+
+        NamingErrors(OutputStream out, Path target) {
+            super(out);
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        private IOException named(IOException e) {
+            return new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -7,6 +7,10 @@ import ai.djl.ndarray.NDScope;
  * Keys and values of past positions, per layer, shape (B, kvHeads, 1, Tk, headDim). Generation appends one
  * position per step. The arrays must outlive the NDScope of the step that made them, so the cache takes
  * them out of the scope and closes each one itself when it is replaced or the cache is closed.
+ *
+ * <p>With a sliding window (Mistral) every position is still kept: the model's mask hides the keys outside the
+ * window, counting from {@link #length()}. Dropping them would save memory only past the window (4096 tokens
+ * for Mistral 7B v0.1), far beyond the generations this project makes.
  */
 public final class KvCache implements AutoCloseable {
     private final NDArray[] keys;

@@ -13,8 +13,15 @@ import org.forgetfilter.checkpoint.FloatTensor;
 /**
  * The LLaMA architecture as Hugging Face's {@code modeling_llama.py} computes it: RMSNorm, rotary position
  * embeddings in the rotate-half layout, grouped-query attention and a SwiGLU feed-forward block. Covers
- * llama2.c's stories models (after their q/k rows are permuted on load), TinyLlama, SmolLM and Llama 2/3
- * without rope scaling.
+ * llama2.c's stories models (after their q/k rows are permuted on load), TinyLlama, SmolLM, Llama 2 and 3.x,
+ * and the LLaMA variants whose differences are options of {@link ModelConfig}:
+ * <ul>
+ *   <li>Llama 3.x rope scaling ({@link RopeScaling}) changes only the RoPE frequencies;</li>
+ *   <li>Qwen2's q/k/v biases (and LLaMA's {@code attention_bias}) are {@code .bias} tensors of the checkpoint,
+ *       which {@link #linear} adds wherever they exist;</li>
+ *   <li>Mistral's sliding window narrows the attention mask: query i sees keys j with i - window &lt; j &lt;= i,
+ *       counted in sequence indices (past + new), as transformers' sliding-window mask does.</li>
+ * </ul>
  *
  * <pre>
  * x = embed(tokens)
@@ -31,13 +38,13 @@ public final class LlamaModel extends TransformerLm {
         super(parent, config, checkpoint);
         int half = config.headDim() / 2;
         int maxPos = config.maxPositions();
+        double[] invFreq = config.ropeInverseFrequencies();
         float[] c = new float[maxPos * half];
         float[] s = new float[maxPos * half];
         for (int p = 0; p < maxPos; p++) {
             for (int j = 0; j < half; j++) {
-                double freq = Math.pow(config.ropeTheta(), -2.0 * j / config.headDim());
-                c[p * half + j] = (float) Math.cos(p * freq);
-                s[p * half + j] = (float) Math.sin(p * freq);
+                c[p * half + j] = (float) Math.cos(p * invFreq[j]);
+                s[p * half + j] = (float) Math.sin(p * invFreq[j]);
             }
         }
         cosTable = OwnedArrays.persistent(manager, c, new Shape(maxPos, half));
@@ -77,7 +84,7 @@ public final class LlamaModel extends TransformerLm {
         // Folding 1/sqrt(headDim) into q saves one pass over the (T, Tk) score matrix.
         NDArray scale = constant((float) (1.0 / Math.sqrt(config.headDim())));
 
-        NDArray attnMask = maskOrCausal(mask, tokens.getManager(), t, cache);
+        NDArray attnMask = maskOrCausal(mask, tokens.getManager(), t, cache, config.slidingWindow());
         NDArray x = embed(tokens, weight("model.embed_tokens.weight"));
         for (int l = 0; l < config.numLayers(); l++) {
             String p = "model.layers." + l + ".";

@@ -236,7 +236,21 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** The caller's mask, or (when null) a causal mask over the cached and the new positions, made once per call. */
     protected static NDArray maskOrCausal(NDArray mask, NDManager m, long t, KvCache cache) {
-        return mask != null ? mask : causalMask(m, t, cache == null ? 0 : cache.length());
+        return maskOrCausal(mask, m, t, cache, 0);
+    }
+
+    /**
+     * As {@link #maskOrCausal(NDArray, NDManager, long, KvCache)}, limited to a sliding window of {@code window}
+     * positions (0 for none). A caller's mask (padding) then gets the windowed causal mask added: the model is
+     * causal, so adding it again hides nothing the caller's mask showed, and -1e9 twice is still finite.
+     */
+    protected static NDArray maskOrCausal(NDArray mask, NDManager m, long t, KvCache cache, int window) {
+        long past = cache == null ? 0 : cache.length();
+        if (window <= 0 || past + t <= window) {
+            return mask != null ? mask : causalMask(m, t, past);
+        }
+        NDArray windowed = causalMask(m, t, past, window);
+        return mask == null ? windowed : mask.add(windowed);
     }
 
     /**
@@ -244,12 +258,25 @@ public abstract class TransformerLm implements AutoCloseable {
      * -inf keeps fully masked rows (left padding) from turning into NaN.
      */
     public static NDArray causalMask(NDManager m, long t, long past) {
+        return causalMask(m, t, past, 0);
+    }
+
+    /**
+     * Additive causal mask (1, T, past + T) with a sliding window: query i (sequence index past + i) sees keys j with
+     * past + i - window &lt; j &lt;= past + i, i.e. at most {@code window} keys, itself included (transformers'
+     * sliding-window mask, Mistral). {@code window} 0 means no window.
+     */
+    public static NDArray causalMask(NDManager m, long t, long past, int window) {
         int rows = (int) t;
         int cols = (int) (past + t);
         float[] a = new float[rows * cols];
         for (int i = 0; i < rows; i++) {
-            for (int j = (int) past + i + 1; j < cols; j++) {
-                a[i * cols + j] = -1e9f;
+            int query = (int) past + i;
+            int oldestVisible = window > 0 ? Math.max(0, query - window + 1) : 0;
+            for (int j = 0; j < cols; j++) {
+                if (j < oldestVisible || j > query) {
+                    a[i * cols + j] = -1e9f;
+                }
             }
         }
         return OwnedArrays.of(m, a, new Shape(1, rows, cols));

@@ -101,5 +101,7 @@ class DataCommandTest {
         assertEquals(Files.readAllLines(bbq).size(), Files.readAllLines(dir.resolve("a.jsonl")).size()
                 + Files.readAllLines(dir.resolve("b.jsonl")).size());
         assertEquals(0, run("data", "stats", mix.toString()));
+        assertEquals(0, run("data", "stats", "--input", mix.toString()), "every data command takes --input");
+        assertEquals(2, run("data", "stats"), "a usage error without a file");
     }
 }

@@ -102,7 +102,7 @@ class FinetuneCommandTest {
         assertFalse(Files.exists(out.resolve("model.safetensors")), "only the adapter is written");
         JsonNode cfg = Json.MAPPER.readTree(out.resolve("adapter_config.json").toFile());
         assertEquals("[\"q_proj\",\"v_proj\"]", cfg.get("target_modules").toString());
-        assertEquals(8, cfg.get("lora_alpha").asInt());
+        assertEquals(16, cfg.get("lora_alpha").asInt(), "the default alpha is filter's (16)");
         List<JsonNode> log = lines(out.resolve("training_log.jsonl"));
         assertTrue(log.get(11).get("loss").asDouble() < log.get(0).get("loss").asDouble());
         CliRun r = CliRun.ok("generate", "--model", bin(), "--adapter", out.toString(), "--prompt", "Once upon a",

@@ -10,7 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.forgetfilter.SharedData;
+import org.forgetfilter.checkpoint.Checkpoint;
+import org.forgetfilter.checkpoint.FloatTensor;
+import org.forgetfilter.checkpoint.HfModelDirectory;
+import org.forgetfilter.checkpoint.SafetensorsDtype;
+import org.forgetfilter.model.ModelConfig;
+import org.forgetfilter.tokenizer.ByteTokenizer;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.infer.LanguageModel;
@@ -66,6 +73,23 @@ class ScoreCommandTest {
                 assertEquals(Json.MAPPER.readTree(singleLines.get(i)).get("loglik").asDouble(), n.get("loglik").asDouble(), 1e-4);
             }
         }
+    }
+
+    @Test
+    void nonFiniteScoreFailsNamingTheExampleAndWritesNothing() throws Exception {
+        ModelConfig cfg = ModelConfig.gpt2(ByteTokenizer.VOCAB_SIZE, 16, 1, 2, 32, ByteTokenizer.BOS, ByteTokenizer.EOS);
+        Map<String, FloatTensor> w = new java.util.LinkedHashMap<>(TransformerLm.randomWeights(cfg, 1));
+        float[] huge = new float[w.get("transformer.wte.weight").data().length];
+        java.util.Arrays.fill(huge, 3e38f); // finite, but the layer norm's variance overflows to NaN
+        w.put("transformer.wte.weight", new FloatTensor(w.get("transformer.wte.weight").shape(), huge));
+        Path model = dir.resolve("overflowing");
+        HfModelDirectory.save(new Checkpoint(cfg, w, new ByteTokenizer(), "test"), model, SafetensorsDtype.F32, Map.of());
+        Path data = Files.writeString(dir.resolve("d.jsonl"), "{\"id\":\"x\",\"prompt\":\"ab\",\"response\":\"cd\"}\n");
+        Path out = dir.resolve("scores.jsonl");
+        CliRun r = CliRun.of("score", "--model", model.toString(), "--data", data.toString(), "--out", out.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains(data + ":1: example 'x' scored NaN"), r.err());
+        assertTrue(Files.notExists(out));
     }
 
     @Test

@@ -19,15 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExperimentConfigTest {
     private static final String MINIMAL = "{\"model\": \"m.bin\", \"seeds\": [1], \"data\": {}, \"sizes\": {},"
-            + " \"train\": {\"finetune\": {\"steps\": 5, \"lr\": 0.01, \"batchSize\": 4}}}";
+            + " \"train\": {\"safety\": {\"steps\": 5, \"lr\": 0.01, \"batchSize\": 4}}}";
 
     @Test
     void overridesSetDottedPathsWithJsonValues(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("c.json");
         Files.writeString(f, MINIMAL);
-        ExperimentConfig c = ExperimentConfig.load(f, List.of("train.finetune.steps=40", "seeds=[1,2]",
-                "dataRoot=/data", "forgetfilter.threshold=fraction:0.3"));
-        TrainingConfig t = c.training("finetune", 9);
+        ExperimentConfig c = ExperimentConfig.load(f, List.of("train.safety.steps=40", "seeds=[1,2]",
+                "dataRoot=/data", "forgetfilter.threshold=fraction:0.3", "forgetfilter.epochs=2"));
+        TrainingConfig t = c.training("safety", 9);
         assertEquals(40, t.maxSteps());
         assertEquals(4, t.batchSize());
         assertEquals(0.01f, t.learningRate());
@@ -35,7 +35,25 @@ class ExperimentConfigTest {
         assertEquals(List.of(1L, 2L), c.seeds());
         assertEquals(Path.of("/data/models/x.bin"), c.dataPath("models/x.bin"));
         assertEquals("fraction:0.3", c.at("forgetfilter.threshold").asText());
+        assertEquals("fraction:0.3", c.filterSettings().get("threshold").asText());
+        assertEquals(2, c.filterSettings().get("epochs").asInt());
         assertEquals(ExperimentConfig.METHODS, c.methods());
+    }
+
+    @Test
+    void theFilterSectionUsesFiltersOwnSettingNames(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, MINIMAL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.load(f, List.of("forgetfilter.scoreEvery=2")));
+        assertTrue(e.getMessage().contains("scoreEvery"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.load(f, List.of("forgetfilter.safetySteps=2")));
+        assertTrue(e.getMessage().contains("'safetySteps'") && e.getMessage().contains("safety-steps"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.load(f, List.of("train.finetune.steps=2")));
+        assertTrue(e.getMessage().contains("train.finetune"), e.getMessage());
     }
 
     @Test

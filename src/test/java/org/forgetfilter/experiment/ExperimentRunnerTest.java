@@ -68,23 +68,6 @@ class ExperimentRunnerTest {
         assertTrue(second < first / 2, "rerun took " + second + " s, first run " + first + " s");
     }
 
-    @Test
-    void theForgetPackagesPipelineCanBeTheForgetFilterBackend(@TempDir Path out) throws Exception {
-        SharedData.require("models/stories260K/stories260K.bin");
-        SharedData.require("bbq/data/Age.jsonl");
-        SharedData.require("hh-rlhf/harmless-base/test.jsonl.gz");
-        ExperimentConfig config = ExperimentConfig.load(Path.of("examples", "experiment-small.json"),
-                List.of("dataRoot=" + SharedData.root(), "forgetfilter.backend=library", "sweep=[]",
-                        "interleaved.rounds=0", "methods=[\"forgetfilter\",\"random_filter\"]"));
-        ObjectNode r = new ExperimentRunner(config, out).run();
-        assertEquals("library", r.at("/forgetfilter/1/backend").asText());
-        double removed = r.at("/forgetfilter/1/threshold/removed").asDouble();
-        assertEquals(removed, r.at("/methods/forgetfilter/mean/filter.removed").asDouble(), 1e-12);
-        assertEquals(removed, r.at("/methods/random_filter/mean/filter.removed").asDouble(), 1e-12);
-        assertTrue(Double.isFinite(r.at("/methods/forgetfilter/mean/toxicity.mean").asDouble(Double.NaN)));
-        assertTrue(Files.isDirectory(out.resolve("forgetfilter")), "the library's own stage folder");
-    }
-
     private static long countRan(JsonNode results, String stage) {
         long n = 0;
         for (JsonNode s : results.at("/provenance/stages")) {

@@ -139,7 +139,8 @@ class ForgetFilterTest {
         assertNull(r.proximity());
         assertArrayEquals(r.forgetting(), r.decision());
         JsonNode first = Json.MAPPER.readTree(Files.readAllLines(out.resolve("scores.jsonl")).get(0));
-        assertFalse(first.has("weight") || first.has("decision"));
+        assertFalse(first.has("weight") || first.has("review_similarity"));
+        assertEquals(first.get("forgetting").asDouble(), first.get("decision").asDouble());
         JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         assertEquals("forgetting", summary.get("decision").asText());
         assertFalse(summary.get("stage_seconds").has("proximity"));

@@ -31,6 +31,11 @@ class GradientCheckTest {
                 Arguments.of("llama-tied-full", TinyModels.llama(true), false),
                 Arguments.of("gpt2-full", TinyModels.gpt2(), false),
                 Arguments.of("llama-lora", TinyModels.llama(false), true),
+                // q/k/v biases are trainable weights in full finetuning; LoRA adapts q_proj, which has one
+                Arguments.of("qwen2-full", TinyModels.qwen2(), false),
+                Arguments.of("qwen2-lora", TinyModels.qwen2(), true),
+                // the window (2) is shorter than the examples (up to 6 tokens)
+                Arguments.of("mistral-window-full", TinyModels.mistral(2), false),
                 Arguments.of("gpt2-lora", TinyModels.gpt2(), true));
     }
 

@@ -15,6 +15,16 @@ public final class TinyModels {
         return ModelConfig.llama(37, 16, 24, 2, 4, 2, 32, tied, 1, 2);
     }
 
+    /** Qwen2-shaped: the tiny LLaMA with q/k/v biases and a tied head (as Qwen2.5-0.5B). */
+    public static ModelConfig qwen2() {
+        return llama(true).withAttentionBias(AttentionBias.QKV);
+    }
+
+    /** Mistral-shaped: the tiny LLaMA with a sliding window of {@code window} positions. */
+    public static ModelConfig mistral(int window) {
+        return llama(false).withSlidingWindow(window);
+    }
+
     public static ModelConfig gpt2() {
         return ModelConfig.gpt2(41, 16, 2, 4, 32, 0, 0);
     }

@@ -58,6 +58,26 @@ class TrainerTest {
         }
     }
 
+    /** Qwen2-shaped (q/k/v biases): LoRA on q_proj and v_proj learns, and the biases stay frozen with the weights. */
+    @Test
+    void loraTrainingOfAQwen2ShapedModelLowersTheLoss() {
+        ModelConfig cfg = TinyModels.qwen2();
+        try (NDManager root = NDManager.newBaseManager();
+             TransformerLm model = TransformerLm.create(root, cfg, TinyModels.weights(cfg, 3))) {
+            String bias = "model.layers.0.self_attn.q_proj.bias";
+            float[] biasBefore = model.exportWeights().get(bias).data();
+            model.addLora(new LoraConfig(4, 8f, 0f, List.of("q_proj", "v_proj")), 5);
+            List<StepRecord> log = new Trainer(model, config(20, 5e-3f)).train(BATCH, null);
+            assertTrue(log.get(19).loss() < 0.9 * log.get(0).loss(), "loss " + log.get(0).loss() + " -> " + log.get(19).loss());
+            assertArrayEquals(biasBefore, model.exportWeights().get(bias).data(), "the base model's biases are frozen");
+            model.mergeLora();
+            List<StepRecord> full = new Trainer(model, config(5, 5e-3f)).train(BATCH, null);
+            assertTrue(full.get(4).loss() < full.get(0).loss(), "full finetuning lowers the loss too");
+            float[] after = model.exportWeights().get(bias).data();
+            assertTrue(!java.util.Arrays.equals(biasBefore, after), "full finetuning trains the biases");
+        }
+    }
+
     @Test
     void scheduleShapes() {
         LrSchedule warm = new LrSchedule(LrSchedule.Kind.LINEAR, 1f, 4, 14);

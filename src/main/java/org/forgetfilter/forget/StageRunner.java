@@ -1,0 +1,60 @@
+package org.forgetfilter.forget;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs the named stages of a pipeline over one {@link StageStore}: a stage whose record has the same content key
+ * is read back from its JSON form instead of being computed. Keeps, per stage, whether it was reused and the
+ * seconds its computation took (as recorded when it ran).
+ */
+final class StageRunner {
+    /** A stage's compute step. */
+    @FunctionalInterface
+    interface Computation<T> {
+        T compute() throws IOException;
+    }
+
+    private final StageStore store;
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private final Map<String, Boolean> reused = new LinkedHashMap<>();
+
+    StageRunner(StageStore store) {
+        this.store = store;
+    }
+
+    /**
+     * The result of stage {@code name} for {@code key}: read back with {@code fromJson} when recorded and
+     * {@code reusable} (e.g. the model folder it wrote is still there), else computed and recorded with
+     * {@code toJson}.
+     */
+    <T> T run(String name, String key, boolean reusable, Computation<T> compute, Function<T, ObjectNode> toJson,
+              Function<ObjectNode, T> fromJson) throws IOException {
+        StageStore.Record rec = reusable ? store.find(name, key) : null;
+        if (rec != null) {
+            seconds.put(name, rec.seconds());
+            reused.put(name, true);
+            return fromJson.apply(rec.result());
+        }
+        long t = System.nanoTime();
+        T value = compute.compute();
+        double s = (System.nanoTime() - t) / 1e9;
+        store.save(name, key, s, toJson.apply(value));
+        seconds.put(name, s);
+        reused.put(name, false);
+        return value;
+    }
+
+    /** Seconds each stage took when it was computed, in run order. */
+    Map<String, Double> seconds() {
+        return seconds;
+    }
+
+    /** Whether each stage was read back instead of computed, in run order. */
+    Map<String, Boolean> reused() {
+        return reused;
+    }
+}
