@@ -1,16 +1,25 @@
 package org.forgetfilter.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.model.ModelConfig;
+import org.forgetfilter.tokenizer.ByteTokenizer;
+import org.forgetfilter.tokenizer.HfTokenizer;
+import org.forgetfilter.tokenizer.Llama2cTokenizer;
 import org.forgetfilter.tokenizer.Tokenizer;
 import org.forgetfilter.tokenizer.Tokenizers;
 
@@ -24,6 +33,9 @@ public final class HfModelDirectory {
     public static final String WEIGHTS_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
     public static final String PROVENANCE_FILE = "forgetfilter.json";
+    private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+    private static final List<String> TOKENIZER_FILES = List.of(HfTokenizer.FILE_NAME, Llama2cTokenizer.FILE_NAME,
+            ByteTokenizer.FILE_NAME);
 
     private HfModelDirectory() {
     }
@@ -35,6 +47,14 @@ public final class HfModelDirectory {
 
     /** As {@link #load(Path)}, with {@code source} recorded in the checkpoint (e.g. a hub reference). */
     public static Checkpoint load(Path dir, String source) throws IOException {
+        return load(dir, source, null);
+    }
+
+    /**
+     * As {@link #load(Path, String)}; {@code tokenizer}, when not null, is used instead of the folder's own, which is
+     * then not read at all (a folder without tokenizer files loads).
+     */
+    public static Checkpoint load(Path dir, String source, Tokenizer tokenizer) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "model folder not found");
         }
@@ -54,12 +74,68 @@ public final class HfModelDirectory {
         FiniteWeights.check(Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) ? dir.resolve(WEIGHTS_FILE)
                 : dir.resolve(INDEX_FILE), raw);
         Map<String, FloatTensor> weights = WeightLayout.canonicalize(raw, config, dir.toString());
-        Tokenizer tokenizer = Tokenizers.load(dir);
+        if (tokenizer == null) {
+            tokenizer = Tokenizers.load(dir);
+        }
         if (tokenizer.vocabSize() > config.vocabSize()) {
             throw new IOException(dir + ": tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
                     + config.vocabSize());
         }
         return new Checkpoint(config, weights, tokenizer, source);
+    }
+
+    /**
+     * The files a model folder lacks to be loaded: config.json, the weights (model.safetensors, or the index and every
+     * shard it names) and, when {@code needTokenizer}, a tokenizer file. Empty when the folder is complete.
+     */
+    public static List<String> missingFiles(Path dir, boolean needTokenizer) throws IOException {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isRegularFile(dir.resolve(HfConfig.FILE_NAME))) {
+            missing.add(HfConfig.FILE_NAME);
+        }
+        if (!Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
+            if (Files.isRegularFile(dir.resolve(INDEX_FILE))) {
+                for (String shard : shardNames(dir.resolve(INDEX_FILE))) {
+                    if (!Files.isRegularFile(dir.resolve(shard))) {
+                        missing.add(shard);
+                    }
+                }
+            } else {
+                missing.add(WEIGHTS_FILE);
+            }
+        }
+        if (needTokenizer && TOKENIZER_FILES.stream().noneMatch(f -> Files.isRegularFile(dir.resolve(f)))) {
+            missing.add(HfTokenizer.FILE_NAME);
+        }
+        return missing;
+    }
+
+    /**
+     * The shard files a {@value #INDEX_FILE} names, each checked to be a plain file name (no folder, no "..", no
+     * absolute path, no backslash), since the index may come from a server.
+     */
+    public static Set<String> shardNames(Path indexFile) throws IOException {
+        JsonNode index;
+        try {
+            index = Json.MAPPER.readTree(indexFile.toFile());
+        } catch (IOException e) {
+            throw new IOException(indexFile + ": not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode map = index == null ? null : index.get("weight_map");
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new IOException(indexFile + ": safetensors index has no 'weight_map'");
+        }
+        Set<String> shards = new LinkedHashSet<>();
+        for (JsonNode v : map) {
+            String name = v.asText();
+            if (!SHARD_NAME.matcher(name).matches() || name.contains("..")) {
+                throw new IOException(indexFile + ": shard name '" + name.replaceAll("\\p{Cntrl}", "?") + "' is not a plain "
+                        + "file name (expected e.g. model-00001-of-00002.safetensors; folders, '..', absolute paths and "
+                        + "backslashes are refused)");
+            }
+            shards.add(name);
+        }
+        return shards;
     }
 
     /**

@@ -61,13 +61,22 @@ public final class Llama2cCheckpoint {
 
     /** Reads the checkpoint and its tokenizer, found beside it ({@code tokenizer.bin} or {@code tok<vocab>.bin}). */
     public static Checkpoint read(Path bin) throws IOException {
-        return read(bin, null);
+        return read(bin, (Path) null);
     }
 
     /**
      * @param tokenizerFile llama2.c tokenizer, or null to look beside the checkpoint
      */
     public static Checkpoint read(Path bin, Path tokenizerFile) throws IOException {
+        return read(bin, tokenizerFile, null);
+    }
+
+    /** The checkpoint with {@code tokenizer} (of any kind) instead of a llama2.c tokenizer beside it. */
+    public static Checkpoint read(Path bin, Tokenizer tokenizer) throws IOException {
+        return read(bin, null, tokenizer);
+    }
+
+    private static Checkpoint read(Path bin, Path tokenizerFile, Tokenizer tokenizer) throws IOException {
         try (FileChannel ch = openChannel(bin)) {
             Header h = header(ch, bin);
             ModelConfig config = ModelConfig.llama(h.vocab, h.dim, h.hidden, h.layers, h.heads, h.kvHeads,
@@ -114,7 +123,12 @@ public final class Llama2cCheckpoint {
             }
             in.expectEnd();
             FiniteWeights.check(bin, w);
-            Tokenizer tok = Llama2cTokenizer.load(tokenizerFile != null ? tokenizerFile : findTokenizer(bin, h.vocab), h.vocab);
+            Tokenizer tok = tokenizer != null ? tokenizer
+                    : Llama2cTokenizer.load(tokenizerFile != null ? tokenizerFile : findTokenizer(bin, h.vocab), h.vocab);
+            if (tok.vocabSize() > h.vocab) {
+                throw new IOException(bin + ": tokenizer has " + tok.vocabSize() + " tokens but the checkpoint's vocabulary "
+                        + h.vocab);
+            }
             return new Checkpoint(config, WeightLayout.canonicalize(w, config, bin.toString()), tok, bin.toString());
         }
     }

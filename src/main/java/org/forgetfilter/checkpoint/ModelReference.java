@@ -4,32 +4,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.forgetfilter.tokenizer.Tokenizer;
 
 /**
  * What a user's {@code --model REF} names: a llama2.c checkpoint file ({@code .bin}), a Hugging Face model folder,
- * or a hub model {@code hf:ORG/NAME[@REV]} (downloaded once into the cache, then loaded as a folder).
+ * or a hub model {@code hf:[ORG/]NAME[@REV]} (taken from the user's Hugging Face cache when it is there, else
+ * downloaded once into ForgetFilter's cache; see {@link HubDownloader}).
  *
- * @param kind     which of the three
- * @param path     the file or folder (for HUB: the cache folder the model is, or will be, downloaded to)
- * @param repo     ORG/NAME for HUB, else null
- * @param revision the hub revision (default main) for HUB, else null
+ * @param kind which of the three
+ * @param path the file or folder; null for HUB (where it lies is known only once resolved)
+ * @param hub  the hub model for HUB, else null
  */
-public record ModelReference(Kind kind, Path path, String repo, String revision) {
-    public static final String HUB_PREFIX = "hf:";
+public record ModelReference(Kind kind, Path path, HubModelId hub) {
+    public static final String HUB_PREFIX = HubModelId.PREFIX;
 
     public enum Kind { LLAMA2C_FILE, HF_FOLDER, HUB }
 
-    /** Classifies {@code ref}; local paths must exist. */
-    public static ModelReference parse(String ref, HubDownloader hub) throws IOException {
+    /** Classifies {@code ref}; local paths must exist, hub names must be valid. */
+    public static ModelReference parse(String ref) throws IOException {
         if (ref.startsWith(HUB_PREFIX)) {
-            String spec = ref.substring(HUB_PREFIX.length());
-            int at = spec.indexOf('@');
-            String repo = at < 0 ? spec : spec.substring(0, at);
-            String rev = at < 0 ? "main" : spec.substring(at + 1);
             try {
-                return new ModelReference(Kind.HUB, hub.folder(repo, rev), repo, rev);
+                return new ModelReference(Kind.HUB, null, HubModelId.parse(ref));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--model " + ref + ": " + e.getMessage() + " (expected hf:ORG/NAME[@REV])", e);
+                throw new IllegalArgumentException("--model " + ref + ": " + e.getMessage() + " (expected hf:NAME or "
+                        + "hf:ORG/NAME, optionally @REV)", e);
             }
         }
         Path p = Path.of(ref);
@@ -37,36 +35,44 @@ public record ModelReference(Kind kind, Path path, String repo, String revision)
             if (!Files.isRegularFile(p.resolve(HfConfig.FILE_NAME))) {
                 throw new NoSuchFileException(p.toString(), null, "model folder has no config.json");
             }
-            return new ModelReference(Kind.HF_FOLDER, p, null, null);
+            return new ModelReference(Kind.HF_FOLDER, p, null);
         }
         if (Files.isRegularFile(p)) {
             if (!p.getFileName().toString().endsWith(".bin")) {
                 throw new IllegalArgumentException("--model " + ref + ": expected a llama2.c .bin file, a Hugging Face "
-                        + "model folder or hf:ORG/NAME[@REV]");
+                        + "model folder or hf:[ORG/]NAME[@REV]");
             }
-            return new ModelReference(Kind.LLAMA2C_FILE, p, null, null);
+            return new ModelReference(Kind.LLAMA2C_FILE, p, null);
         }
         throw new NoSuchFileException(ref, null, "model not found (expected a llama2.c .bin file, a Hugging Face "
-                + "model folder or hf:ORG/NAME[@REV])");
+                + "model folder or hf:[ORG/]NAME[@REV])");
     }
 
-    /** Loads the model, downloading it first when it is a hub reference not yet in the cache. */
-    public Checkpoint load(HubDownloader hub) throws IOException {
+    /**
+     * Loads the model, fetching it first when it is a hub model not yet on this machine.
+     *
+     * @param tokenizer when not null, used instead of the model's own tokenizer, which is then never read
+     */
+    public Checkpoint load(HubDownloader downloader, Tokenizer tokenizer) throws IOException {
         return switch (kind) {
-            case LLAMA2C_FILE -> Llama2cCheckpoint.read(path);
-            case HF_FOLDER -> HfModelDirectory.load(path);
-            case HUB -> HfModelDirectory.load(hub.download(repo, revision), toString());
+            case LLAMA2C_FILE -> tokenizer == null ? Llama2cCheckpoint.read(path) : Llama2cCheckpoint.read(path, tokenizer);
+            case HF_FOLDER -> HfModelDirectory.load(path, path.toString(), tokenizer);
+            case HUB -> HfModelDirectory.load(downloader.resolve(hub, tokenizer == null), toString(), tokenizer);
         };
     }
 
     /** Resolves and loads {@code ref} with hub settings from the environment. */
     public static Checkpoint load(String ref) throws IOException {
-        HubDownloader hub = HubDownloader.fromEnvironment();
-        return parse(ref, hub).load(hub);
+        return load(ref, null);
+    }
+
+    /** As {@link #load(String)}, with {@code tokenizer} (nullable) overriding the model's own. */
+    public static Checkpoint load(String ref, Tokenizer tokenizer) throws IOException {
+        return parse(ref).load(HubDownloader.fromEnvironment(), tokenizer);
     }
 
     @Override
     public String toString() {
-        return kind == Kind.HUB ? HUB_PREFIX + repo + "@" + revision : path.toString();
+        return kind == Kind.HUB ? hub.toString() : path.toString();
     }
 }

@@ -45,10 +45,8 @@ public final class LanguageModel implements AutoCloseable {
      * (nullable) is a PEFT adapter folder applied on top.
      */
     public static LanguageModel load(NDManager parent, String ref, Path tokenizer, Path adapter) throws IOException {
-        Checkpoint c = ModelReference.load(ref);
-        if (tokenizer != null) {
-            c = new Checkpoint(c.config(), c.weights(), Tokenizers.load(tokenizer), c.source());
-        }
+        // The override is loaded first and the model's own tokenizer is then not read, so a folder without one works.
+        Checkpoint c = ModelReference.load(ref, tokenizer == null ? null : Tokenizers.load(tokenizer));
         LanguageModel lm = of(parent, c);
         if (adapter != null) {
             PeftAdapter.Adapter a = PeftAdapter.read(adapter);

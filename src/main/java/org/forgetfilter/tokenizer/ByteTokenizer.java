@@ -1,6 +1,7 @@
 package org.forgetfilter.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,14 +61,63 @@ public final class ByteTokenizer implements Tokenizer {
         return VOCAB_SIZE;
     }
 
+    /**
+     * Writes {@value #FILE_NAME}, which {@link Tokenizers#load(Path)} reads back exactly, and for Hugging Face tools an
+     * equivalent {@code tokenizer.json} + {@code tokenizer_config.json}: a BPE model whose vocabulary is the 256
+     * {@code <0xHH>} byte pieces plus {@code <s>}/{@code </s>}, no merges, byte fallback, so every character becomes
+     * its UTF-8 bytes as here (only {@code <s>} and {@code </s>} typed in a text differ: special tokens there).
+     */
     @Override
     public void saveTo(Path modelDir) throws IOException {
+        AtomicFile.writeString(modelDir.resolve(HfTokenizer.FILE_NAME), Json.MAPPER.writeValueAsString(tokenizerJson()) + "\n");
+        ObjectNode config = Json.MAPPER.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("bos_token", "<s>");
+        config.put("eos_token", "</s>");
+        config.put("clean_up_tokenization_spaces", false);
+        AtomicFile.writeString(modelDir.resolve("tokenizer_config.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("type", TYPE);
         n.put("vocab_size", VOCAB_SIZE);
         n.put("bos_token_id", BOS);
         n.put("eos_token_id", EOS);
         AtomicFile.writeString(modelDir.resolve(FILE_NAME), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+    }
+
+    static ObjectNode tokenizerJson() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        String[] specials = {"<s>", "</s>"};
+        for (int i = 0; i < specials.length; i++) {
+            added.addObject().put("id", BOS + i).put("content", specials[i]).put("single_word", false).put("lstrip", false)
+                    .put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        root.putNull("normalizer");
+        root.putNull("pre_tokenizer");
+        root.putNull("post_processor");
+        ObjectNode decoder = root.putObject("decoder").put("type", "Sequence");
+        decoder.putArray("decoders").add(Json.MAPPER.createObjectNode().put("type", "ByteFallback"))
+                .add(Json.MAPPER.createObjectNode().put("type", "Fuse"));
+        ObjectNode model = root.putObject("model");
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", true);
+        ObjectNode vocab = model.putObject("vocab");
+        for (int b = 0; b < 256; b++) {
+            vocab.put(String.format("<0x%02X>", b), b);
+        }
+        vocab.put(specials[0], BOS);
+        vocab.put(specials[1], EOS);
+        model.putArray("merges");
+        return root;
     }
 
     /** Reads a {@value #FILE_NAME}, checking that it describes this tokenizer. */

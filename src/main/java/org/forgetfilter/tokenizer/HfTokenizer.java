@@ -2,10 +2,15 @@ package org.forgetfilter.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +30,18 @@ public final class HfTokenizer implements Tokenizer {
     private static final List<String> COMPANIONS = List.of("tokenizer_config.json", "special_tokens_map.json");
 
     private final HuggingFaceTokenizer tokenizer;
+    /** The same tokenizer without its dummy-prefix step, for {@link #encodeContinuation}; null when it has none. */
+    private final HuggingFaceTokenizer continuation;
     /** File name to content of tokenizer.json and its companions, kept so that saving never depends on the source folder. */
     private final Map<String, byte[]> files;
     private final int vocabSize;
     private final int bos;
     private final int eos;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, Map<String, byte[]> files, int vocabSize, int bos, int eos) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, HuggingFaceTokenizer continuation, Map<String, byte[]> files,
+            int vocabSize, int bos, int eos) {
         this.tokenizer = tokenizer;
+        this.continuation = continuation;
         this.files = files;
         this.vocabSize = vocabSize;
         this.bos = bos;
@@ -67,6 +76,17 @@ public final class HfTokenizer implements Tokenizer {
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": the tokenizers library rejected this tokenizer.json: " + e.getMessage(), e);
         }
+        HuggingFaceTokenizer cont = null;
+        JsonNode noPrefix = withoutDummyPrefix(json);
+        if (noPrefix != null) {
+            try (InputStream in = new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(noPrefix))) {
+                cont = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "false", "truncation", "false",
+                        "padding", "false"));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ": the tokenizers library rejected this tokenizer.json without its "
+                        + "prefix space: " + e.getMessage(), e);
+            }
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(FILE_NAME, Files.readAllBytes(file));
         for (String name : COMPANIONS) {
@@ -74,7 +94,50 @@ public final class HfTokenizer implements Tokenizer {
                 files.put(name, Files.readAllBytes(dir.resolve(name)));
             }
         }
-        return new HfTokenizer(hf, files, size, bos, eos);
+        return new HfTokenizer(hf, cont, files, size, bos, eos);
+    }
+
+    /**
+     * A copy of {@code json} without the SentencePiece dummy prefix (a {@code Prepend} normalizer, or a
+     * {@code Metaspace} pre-tokenizer that prepends "▁"), or null when it has none. Text that continues earlier text
+     * gets no prefix space in SentencePiece, llama2.c or transformers (it is tokenized inside the whole string).
+     */
+    static JsonNode withoutDummyPrefix(JsonNode json) {
+        JsonNode copy = json.deepCopy();
+        boolean changed = false;
+        JsonNode normalizer = copy.get("normalizer");
+        if (normalizer instanceof ObjectNode n) {
+            if ("Prepend".equals(n.path("type").asText())) {
+                ((ObjectNode) copy).putNull("normalizer");
+                changed = true;
+            } else if ("Sequence".equals(n.path("type").asText()) && n.get("normalizers") instanceof ArrayNode steps) {
+                for (int i = steps.size() - 1; i >= 0; i--) {
+                    if ("Prepend".equals(steps.get(i).path("type").asText())) {
+                        steps.remove(i);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        JsonNode pre = copy.get("pre_tokenizer");
+        List<JsonNode> pres = new ArrayList<>();
+        if (pre instanceof ObjectNode p) {
+            pres.add(p);
+            p.path("pretokenizers").forEach(pres::add);
+        }
+        for (JsonNode p : pres) {
+            if (p instanceof ObjectNode m && "Metaspace".equals(m.path("type").asText())) {
+                if (m.has("prepend_scheme") && !"never".equals(m.get("prepend_scheme").asText())) {
+                    m.put("prepend_scheme", "never");
+                    changed = true;
+                }
+                if (m.path("add_prefix_space").asBoolean(false)) {
+                    m.put("add_prefix_space", false);
+                    changed = true;
+                }
+            }
+        }
+        return changed ? copy : null;
     }
 
     /** Token string to id: the model's vocabulary plus added tokens. */
@@ -137,7 +200,16 @@ public final class HfTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        long[] ids = tokenizer.encode(text, false, false).getIds();
+        return ids(tokenizer.encode(text, false, false).getIds());
+    }
+
+    /** Tokens of text that continues earlier text: without the dummy-prefix space, where the tokenizer has one. */
+    @Override
+    public int[] encodeContinuation(String text) {
+        return continuation == null ? encode(text) : ids(continuation.encode(text, false, false).getIds());
+    }
+
+    private static int[] ids(long[] ids) {
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);

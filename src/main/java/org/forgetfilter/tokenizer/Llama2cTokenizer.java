@@ -189,8 +189,24 @@ public final class Llama2cTokenizer implements Tokenizer {
         return pieces.length;
     }
 
+    /** The piece of token {@code id} as stored in the file (spaces as " ", BOS/EOS as llama2.c exports them). */
+    String piece(int id) {
+        return pieces[id];
+    }
+
+    /** The merge score of token {@code id}: a higher score merges first. */
+    float score(int id) {
+        return scores[id];
+    }
+
+    /**
+     * Writes {@value #FILE_NAME} (for llama2.c tools and older readers) and the equivalent Hugging Face
+     * {@code tokenizer.json} + {@code tokenizer_config.json} ({@link Llama2cTokenizerJson}), which
+     * {@link Tokenizers#load(Path)} prefers.
+     */
     @Override
     public void saveTo(Path modelDir) throws IOException {
         AtomicFile.writeBytes(modelDir.resolve(FILE_NAME), fileBytes);
+        Llama2cTokenizerJson.write(this, modelDir);
     }
 }

@@ -14,20 +14,22 @@ public final class Tokenizers {
 
     /**
      * Loads a tokenizer from a file or from a model folder that holds one. Recognised, in this order for a
-     * folder: {@code tokenizer.json} (Hugging Face), {@code tokenizer.bin} (llama2.c), {@code tokenizer_byte.json}
-     * ({@link ByteTokenizer}). A {@code .json} file is a byte tokenizer when its "type" says so, otherwise a
-     * Hugging Face tokenizer; any other file is read as llama2.c's format.
+     * folder: {@code tokenizer_byte.json} ({@link ByteTokenizer}), {@code tokenizer.json} (Hugging Face; folders we
+     * write from a llama2.c vocabulary hold one with llama2.c's ids), {@code tokenizer.bin} (llama2.c, older folders).
+     * A {@code .json} file is a byte tokenizer when its "type" says so, otherwise a Hugging Face tokenizer; any other
+     * file is read as llama2.c's format.
      */
     public static Tokenizer load(Path path) throws IOException {
         if (Files.isDirectory(path)) {
+            // The byte tokenizer first: its folders also hold a tokenizer.json for other tools, and its own file is exact.
+            if (Files.isRegularFile(path.resolve(ByteTokenizer.FILE_NAME))) {
+                return ByteTokenizer.load(path.resolve(ByteTokenizer.FILE_NAME));
+            }
             if (Files.isRegularFile(path.resolve(HfTokenizer.FILE_NAME))) {
                 return HfTokenizer.load(path.resolve(HfTokenizer.FILE_NAME));
             }
             if (Files.isRegularFile(path.resolve(Llama2cTokenizer.FILE_NAME))) {
                 return Llama2cTokenizer.load(path.resolve(Llama2cTokenizer.FILE_NAME), -1);
-            }
-            if (Files.isRegularFile(path.resolve(ByteTokenizer.FILE_NAME))) {
-                return ByteTokenizer.load(path.resolve(ByteTokenizer.FILE_NAME));
             }
             throw new NoSuchFileException(path.toString(), null, "no tokenizer found (expected "
                     + HfTokenizer.FILE_NAME + ", " + Llama2cTokenizer.FILE_NAME + " or " + ByteTokenizer.FILE_NAME + ")");

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.forgetfilter.SharedData;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.model.ModelConfig;
+import org.forgetfilter.tokenizer.HfTokenizer;
 import org.forgetfilter.tokenizer.Llama2cTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,7 +164,8 @@ class Llama2cCheckpointTest {
                 assertEquals(HalfPrecision.bf16ToFloat(HalfPrecision.floatToBf16(a[i])), b[i], 0f);
             }
         }
-        assertTrue(back.tokenizer() instanceof Llama2cTokenizer);
+        assertTrue(back.tokenizer() instanceof HfTokenizer, "the folder's tokenizer.json is read");
+        assertTrue(Files.isRegularFile(out.resolve(Llama2cTokenizer.FILE_NAME)), "tokenizer.bin kept for llama2.c tools");
         assertArrayEquals(c.tokenizer().encode("Once upon a time"), back.tokenizer().encode("Once upon a time"));
         JsonNode cfg = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("bfloat16", cfg.path("torch_dtype").asText());
