@@ -49,8 +49,12 @@ public final class ModelOptions {
         if (Files.isDirectory(Path.of(model))) {
             return Path.of(model); // tokenizer files suffice, e.g. for data render
         }
-        ModelReference ref = ModelReference.parse(model, HubDownloader.fromEnvironment());
-        return ref.kind() == ModelReference.Kind.LLAMA2C_FILE ? null : ref.path();
+        ModelReference ref = ModelReference.parse(model);
+        return switch (ref.kind()) {
+            case LLAMA2C_FILE -> null;
+            case HF_FOLDER -> ref.path();
+            case HUB -> HubDownloader.fromEnvironment().resolve(ref.hub(), true);
+        };
     }
 
     /** Loads the model with its tokenizer (and adapter) under {@code parent}. */
