@@ -16,7 +16,7 @@ public final class TrainingDefaults {
     /** Below this many parameters a model counts as small (the measured regime). */
     public static final long SMALL_MODEL_PARAMETERS = 100_000_000L;
     /** Peak learning rate for small models, full finetuning or LoRA (measured). */
-    public static final float SMALL_MODEL_LR = 1e-3f;
+    public static final float SMALL_MODEL_LR = 5e-4f;
     /** Peak learning rate of full finetuning for larger models (TRL's usual value). */
     public static final float FULL_LR = 2e-5f;
     /** Peak learning rate of LoRA finetuning for larger models (PEFT's usual value, the paper's 2e-4). */
