@@ -5,7 +5,7 @@
 # MODEL=stories260K runs it with the 260K-parameter model instead.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-ff="$here/bin/forgetfilter"
+ff="${FORGETFILTER:-$here/bin/forgetfilter}"   # FORGETFILTER=path runs another build (e.g. a copy, so rebuilding does not disturb a run)
 data="${FORGETFILTER_SHARED_DATA:-$here/../shared/data}"
 work="${1:-$here/runs/bbq}"
 mkdir -p "$work" && cd "$work"

@@ -1,9 +1,7 @@
 package org.forgetfilter.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.train.LrSchedule;
@@ -11,7 +9,6 @@ import org.forgetfilter.train.TrainingConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,22 +36,7 @@ public final class ExperimentConfig {
     }
 
     public static ExperimentConfig load(Path file, List<String> overrides) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": experiment config not found");
-        }
-        String name = file.getFileName().toString();
-        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory())
-                : Json.MAPPER;
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid " + (mapper == Json.MAPPER ? "JSON" : "YAML") + ": "
-                    + e.getMessage(), e);
-        }
-        if (!(tree instanceof ObjectNode obj)) {
-            throw new IOException(file + ": expected an object at the top level");
-        }
+        ObjectNode obj = Json.readObjectFile(file, "experiment config");
         ExperimentConfig c = new ExperimentConfig(obj, file);
         for (String o : overrides) {
             c.override(o);

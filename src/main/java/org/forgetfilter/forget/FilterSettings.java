@@ -1,13 +1,10 @@
 package org.forgetfilter.forget;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,22 +97,7 @@ public final class FilterSettings {
 
     /** These settings with the keys of {@code file} (JSON or YAML object) applied; unknown keys are an error. */
     public FilterSettings withFile(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": filter config not found");
-        }
-        String name = file.getFileName().toString();
-        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory())
-                : Json.MAPPER;
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not a valid filter config: " + e.getMessage(), e);
-        }
-        if (!(tree instanceof ObjectNode obj)) {
-            throw new IOException(file + ": expected an object of filter settings at the top level");
-        }
-        return withAll(obj, file.toString());
+        return withAll(Json.readObjectFile(file, "filter settings"), file.toString());
     }
 
     /** These settings with every field of {@code obj} applied ({@code where} names the source in errors). */
