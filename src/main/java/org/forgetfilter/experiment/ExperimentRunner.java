@@ -93,9 +93,9 @@ public final class ExperimentRunner {
                 FilterResult f = ff.result();
                 requireSameOrder(sets.noisy(), ff.noisy());
                 TrainingConfig ft = finetuneConfig(seedSettings, lm, sets.noisy().size());
-                // The experiment's no-safety model is the filter's own M1: M0 finetuned on the noisy set as
-                // filter trains it; the other customer finetunes below use the same training settings.
-                String m1 = stages.adopt("finetune", m0, sets.noisy(), ft, f.m1Model());
+                // Every customer finetune (no safety, replay, the filters' retrains) is trained as filter trains
+                // the model it delivers; the filter's M1 is its own probe and is not one of the compared models.
+                String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
                 List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
                 List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(labels);

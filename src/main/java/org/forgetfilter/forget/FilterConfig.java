@@ -8,7 +8,9 @@ import org.forgetfilter.train.TrainingConfig;
 /**
  * Everything that decides a ForgetFilter run (METHOD.md section 2).
  *
- * @param finetune      S1: finetune M0 on the customer data (also used for the final retrain on the kept data)
+ * @param finetune      the customer finetune: the final retrain of M0 on the kept data (the delivered model)
+ * @param probe         the finetune of M0 on all the customer data that makes M1, the probe whose forgetting is
+ *                      measured (it is thrown away, so it may learn the data harder than a delivered model should)
  * @param safety        the trial safety finetune of M1 on the safe review set; its step count is {@code safetySteps}
  * @param safetySteps   t, the number of safety steps
  * @param scoreAt       safety steps after which every example is scored (forgetting curves); t is always included
@@ -24,7 +26,8 @@ import org.forgetfilter.train.TrainingConfig;
  * @param maxNewTokens  generation budget for the rouge1 score (decoding stops at the first newline anyway)
  * @param seed          seed of everything random
  */
-public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int safetySteps, List<Integer> scoreAt,
+public record FilterConfig(TrainingConfig finetune, TrainingConfig probe, TrainingConfig safety, int safetySteps,
+                           List<Integer> scoreAt,
                            ScoreType score, boolean reviewWeighted, ThresholdMethod threshold, LoraConfig lora,
                            boolean retrain, PromptTemplate template, int maxLength, int scoreBatch, int maxNewTokens,
                            long seed) {
@@ -44,20 +47,41 @@ public record FilterConfig(TrainingConfig finetune, TrainingConfig safety, int s
         }
     }
 
-    /** The settings that make M1 (and the retrained model): cache key of the finetune stages. */
+    /**
+     * The settings of the customer finetune and of M1, both trained with {@code finetune} (the paper's method, and
+     * what the constructor without {@code probe} gives).
+     */
+    public FilterConfig(TrainingConfig finetune, TrainingConfig safety, int safetySteps, List<Integer> scoreAt,
+                        ScoreType score, boolean reviewWeighted, ThresholdMethod threshold, LoraConfig lora,
+                        boolean retrain, PromptTemplate template, int maxLength, int scoreBatch, int maxNewTokens,
+                        long seed) {
+        this(finetune, finetune, safety, safetySteps, scoreAt, score, reviewWeighted, threshold, lora, retrain,
+                template, maxLength, scoreBatch, maxNewTokens, seed);
+    }
+
+    /** The settings that make the delivered model: cache key of the retrain stage. */
     public String finetuneKey() {
-        return "finetune=" + finetune + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength
+        return trainingKey(finetune);
+    }
+
+    /** The settings that make M1: cache key of the probe finetune. */
+    public String probeKey() {
+        return trainingKey(probe);
+    }
+
+    private String trainingKey(TrainingConfig t) {
+        return "finetune=" + t + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength
                 + ";seed=" + seed;
     }
 
-    /** The settings that decide the scores of a model, on top of {@link #finetuneKey()}. */
+    /** The settings that decide the scores of M1, on top of {@link #probeKey()}. */
     public String scoringKey() {
-        return finetuneKey() + ";score=" + score + ";maxNew=" + maxNewTokens;
+        return probeKey() + ";score=" + score + ";maxNew=" + maxNewTokens;
     }
 
     /** A stable text of all the settings, for provenance. */
     public String describe() {
-        return "finetune=" + finetune + ";safety=" + safety + ";t=" + safetySteps + ";scoreAt=" + scoreAt + ";score=" + score
+        return "finetune=" + finetune + ";probe=" + probe + ";safety=" + safety + ";t=" + safetySteps + ";scoreAt=" + scoreAt + ";score=" + score
                 + ";reviewWeighted=" + reviewWeighted
                 + ";lora=" + lora + ";template=" + template.name() + ";maxLength=" + maxLength + ";maxNew=" + maxNewTokens
                 + ";seed=" + seed;

@@ -23,8 +23,10 @@ import org.forgetfilter.train.TrainingDefaults;
  * The settings of a filter run as named values, one name per {@code filter} option (without the leading
  * {@code --}): what {@code filter --config FILE} reads, what the experiment's {@code forgetfilter} section holds and
  * what the experiment writes as each seed's {@code filter-config.json}. Defaults live here only ({@link #defaults});
- * {@code "auto"} values ({@code lr}, {@code safety-lr}, {@code lora-targets}) are resolved for a model by
- * {@link #resolve}, and {@link #toConfig} turns resolved settings into the typed {@link FilterConfig}.
+ * {@code "auto"} values ({@code lr}, {@code m1-epochs}, {@code m1-lr}, {@code m1-schedule}, {@code safety-lr},
+ * {@code lora-targets}) are resolved for a model by {@link #resolve}, and {@link #toConfig} turns resolved settings
+ * into the typed {@link FilterConfig}. {@code epochs}, {@code lr} and {@code schedule} train the delivered model;
+ * the {@code m1-} settings train M1, the probe (see {@link TrainingDefaults#SMALL_MODEL_PROBE_EPOCHS}).
  */
 public final class FilterSettings {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -43,6 +45,9 @@ public final class FilterSettings {
         DEFAULTS.put("grad-accum", F.numberNode(1));
         DEFAULTS.put("prompt-loss", F.booleanNode(false));
         DEFAULTS.put("max-length", F.numberNode(TrainingDefaults.MAX_LENGTH));
+        DEFAULTS.put("m1-epochs", F.textNode(AUTO));
+        DEFAULTS.put("m1-lr", F.textNode(AUTO));
+        DEFAULTS.put("m1-schedule", F.textNode(AUTO));
         DEFAULTS.put("lora-rank", F.numberNode(0));
         DEFAULTS.put("lora-alpha", F.numberNode(16));
         DEFAULTS.put("lora-dropout", F.numberNode(0.05));
@@ -188,8 +193,18 @@ public final class FilterSettings {
         if (isAuto("lr")) {
             s = s.with("lr", (double) TrainingDefaults.learningRate(parameters, lora));
         }
+        boolean small = TrainingDefaults.isSmall(parameters);
+        if (isAuto("m1-epochs")) {
+            s = s.with("m1-epochs", small ? TrainingDefaults.SMALL_MODEL_PROBE_EPOCHS : s.integer("epochs"));
+        }
+        if (isAuto("m1-lr")) {
+            s = s.with("m1-lr", small ? (double) TrainingDefaults.SMALL_MODEL_PROBE_LR : s.number("lr"));
+        }
+        if (isAuto("m1-schedule")) {
+            s = s.with("m1-schedule", small ? "constant" : s.text("schedule"));
+        }
         if (isAuto("safety-lr")) {
-            s = s.with("safety-lr", s.number("lr") * TrainingDefaults.SAFETY_LR_FACTOR);
+            s = s.with("safety-lr", s.number("m1-lr") * TrainingDefaults.SAFETY_LR_FACTOR);
         }
         if (isAuto("lora-targets")) {
             s = s.with("lora-targets", LoraConfig.defaultTargets(architecture));
@@ -202,7 +217,7 @@ public final class FilterSettings {
      * a share of the customer finetune's steps).
      */
     public FilterConfig toConfig(int examples) throws IOException {
-        for (String k : List.of("lr", "safety-lr", "lora-targets")) {
+        for (String k : List.of("lr", "m1-epochs", "m1-lr", "m1-schedule", "safety-lr", "lora-targets")) {
             if (isAuto(k)) {
                 throw new IllegalStateException("setting '" + k + "' is still auto; resolve the settings for a model");
             }
@@ -216,6 +231,15 @@ public final class FilterSettings {
         TrainingConfig finetune = new TrainingConfig(shape.epochs(), shape.maxSteps(), shape.batchSize(),
                 shape.gradAccumulation(), shape.learningRate(), 0f, shape.schedule(), warmup, 1.0f,
                 shape.promptLoss(), seed);
+        // M1 takes the same steps when max-steps is given, else its own epochs.
+        TrainingConfig probeShape = new TrainingConfig(steps > 0 ? 0 : integer("m1-epochs"), steps,
+                integer("batch-size"), integer("grad-accum"), (float) number("m1-lr"), 0f,
+                LrSchedule.Kind.parse(text("m1-schedule")), 0, 1.0f, bool("prompt-loss"), seed);
+        TrainingConfig probe = new TrainingConfig(probeShape.epochs(), probeShape.maxSteps(), probeShape.batchSize(),
+                probeShape.gradAccumulation(), probeShape.learningRate(), 0f, probeShape.schedule(),
+                probeShape.schedule() == LrSchedule.Kind.CONSTANT ? 0
+                        : TrainingDefaults.warmupSteps(number("warmup-ratio"), probeShape.totalSteps(Math.max(1, examples))),
+                1.0f, probeShape.promptLoss(), seed);
         int safetySteps = integer("safety-steps");
         TrainingConfig safety = new TrainingConfig(1, safetySteps, integer("batch-size"), 1,
                 (float) number("safety-lr"), 0f, LrSchedule.Kind.CONSTANT, 0, 1.0f, bool("prompt-loss"), seed + 1);
@@ -231,7 +255,7 @@ public final class FilterSettings {
             lora = new LoraConfig(integer("lora-rank"), (float) number("lora-alpha"), (float) number("lora-dropout"),
                     targets);
         }
-        return new FilterConfig(finetune, safety, safetySteps, scoreAt, ScoreType.parse(text("score")),
+        return new FilterConfig(finetune, probe, safety, safetySteps, scoreAt, ScoreType.parse(text("score")),
                 bool("review-weighting"), threshold, lora, bool("retrain"), PromptTemplate.named(text("template")),
                 integer("max-length"), integer("score-batch"), integer("max-new-tokens"), seed);
     }

@@ -112,7 +112,7 @@ public final class ForgetFilter {
         String dataKey = hashRaw(data);
         String safeKey = hashRaw(safe);
         String modelKey = Sha256.ofText(m0.source() + "|" + base.config());
-        String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.finetuneKey());
+        String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.probeKey());
         String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey());
         String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + safeKey);
         String key3 = Sha256.ofText("safety|" + key2 + "|" + safeKey + "|" + cfg.safety() + "|" + cfg.safetySteps()
@@ -127,7 +127,7 @@ public final class ForgetFilter {
             // Stage 1: M1 = M0 finetuned on the customer data.
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
                 LanguageModel m = copy(manager, base);
-                List<StepRecord> log = finetune(m, customer.tokens(), cfg.finetune());
+                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe());
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
                 return trainingStats(log);

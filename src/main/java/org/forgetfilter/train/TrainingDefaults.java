@@ -31,18 +31,31 @@ public final class TrainingDefaults {
     public static final LrSchedule.Kind SCHEDULE = LrSchedule.Kind.COSINE;
     /** Tokens per example, or the model's context when that is shorter. */
     public static final int MAX_LENGTH = 512;
-    /** The trial safety finetune runs at this fraction of the customer finetune's learning rate. */
+    /** The trial safety finetune runs at this fraction of M1's learning rate. */
     public static final float SAFETY_LR_FACTOR = 0.1f;
+    /**
+     * M1, the filter's probe, must learn the customer data for its forgetting to be measurable; it is thrown away,
+     * so for small models it is trained longer and harder than a delivered model should be (measured: README).
+     * Larger models learn their data in the usual epochs, and their probe is trained like the delivered model.
+     */
+    public static final int SMALL_MODEL_PROBE_EPOCHS = 8;
+    /** Peak (constant) learning rate of a small model's probe. */
+    public static final float SMALL_MODEL_PROBE_LR = 1e-3f;
 
     private TrainingDefaults() {
     }
 
     /** The default peak learning rate for a model of {@code parameters} parameters. */
     public static float learningRate(long parameters, boolean lora) {
-        if (parameters < SMALL_MODEL_PARAMETERS) {
+        if (isSmall(parameters)) {
             return SMALL_MODEL_LR;
         }
         return lora ? LORA_LR : FULL_LR;
+    }
+
+    /** True when a model of this size is in the measured small-model regime. */
+    public static boolean isSmall(long parameters) {
+        return parameters < SMALL_MODEL_PARAMETERS;
     }
 
     /** Warm-up steps for a run of {@code totalSteps} optimizer steps. */
