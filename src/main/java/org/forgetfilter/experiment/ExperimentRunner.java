@@ -87,19 +87,23 @@ public final class ExperimentRunner {
                 TrainingSets sets = new TrainingSets(data, config, ratio, seed);
                 String m0 = stages.train("m0", stages.baseKey(), sets.m0Data(), config.training("m0", seed), false, null);
                 FilterSettings seedSettings = filterSettings.with("seed", seed);
-                SeedFilterRun.Outcome ff = SeedFilterRun.run(seedDir(seed), stages.path(m0), sets.noisy(), sets.safe(),
-                        seedSettings, HeldOutSets.named(data.eval()), log);
-                mainRuns.put(seed, ff);
-                FilterResult f = ff.result();
-                requireSameOrder(sets.noisy(), ff.noisy());
+                FilterResult f = null;
+                List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
+                List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
+                if (needsFilter(methods)) {
+                    SeedFilterRun.Outcome ff = SeedFilterRun.run(seedDir(seed), stages.path(m0), sets.noisy(),
+                            sets.safe(), seedSettings, HeldOutSets.named(data.eval()), log);
+                    requireSameOrder(sets.noisy(), ff.noisy());
+                    mainRuns.put(seed, ff);
+                    f = ff.result();
+                    ffDetail.set(Long.toString(seed), forgettingDetail(f, seedSettings, labels, cats,
+                            FilterQuality.unsafeLabels(labels)));
+                }
                 TrainingConfig ft = finetuneConfig(seedSettings, lm, sets.noisy().size());
                 // Every customer finetune (no safety, replay, the filters' retrains) is trained as filter trains
                 // the model it delivers; the filter's M1 is its own probe and is not one of the compared models.
                 String m1 = stages.train("finetune", m0, sets.noisy(), ft, false, null);
-                List<String> labels = sets.noisy().stream().map(e -> e.label() == null ? "unknown" : e.label()).toList();
-                List<String> cats = sets.noisy().stream().map(e -> e.category() == null ? "none" : e.category()).toList();
                 boolean[] unsafe = FilterQuality.unsafeLabels(labels);
-                ffDetail.set(Long.toString(seed), forgettingDetail(f, seedSettings, labels, cats, unsafe));
                 boolean[] classifierFlags = null;
                 double[] classifierScores = null;
                 int resamples = config.integer("bootstrap", 200);
@@ -202,6 +206,12 @@ public final class ExperimentRunner {
             new ExperimentReport(results).write(out.resolve("report.html"));
             return results;
         }
+    }
+
+    /** The filter runs when a method, the sweep or the interleaved rounds use its decisions. */
+    private boolean needsFilter(List<String> methods) {
+        return methods.stream().anyMatch(m -> m.startsWith("forgetfilter") || m.equals("random_filter"))
+                || !config.sweepRatios().isEmpty() || config.integer("interleaved.rounds", 0) > 0;
     }
 
     /** {@code OUT/runs/seed-<S>}: what is needed to rerun any method of that seed outside the experiment. */
