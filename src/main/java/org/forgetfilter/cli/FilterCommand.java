@@ -57,17 +57,26 @@ public final class FilterCommand implements Callable<Integer> {
     @Mixin
     ExampleInputOptions input;
 
-    @Option(names = "--epochs", description = "epochs of the customer finetune and the retrain (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", description = "epochs of the finetune that makes the delivered model (default: ${DEFAULT-VALUE})")
     int epochs;
     @Option(names = "--max-steps", description = "optimizer steps instead of epochs; 0 = use epochs (default: ${DEFAULT-VALUE})")
     int maxSteps;
-    @Option(names = "--lr", description = "peak learning rate of the customer finetune; auto = by model size and mode "
+    @Option(names = "--lr", description = "peak learning rate of the delivered model's finetune; auto = by model size and mode "
             + "(README, Training defaults) (default: ${DEFAULT-VALUE})")
     String lr;
     @Option(names = "--schedule", description = "after the warm-up: constant, linear or cosine decay (default: ${DEFAULT-VALUE})")
     String schedule;
     @Option(names = "--warmup-ratio", description = "share of the steps spent warming up (default: ${DEFAULT-VALUE})")
     double warmupRatio;
+    @Option(names = "--m1-epochs", description = "epochs of M1, the probe (all the customer data; thrown away); auto = "
+            + "8 for models under 100M parameters, else --epochs (default: ${DEFAULT-VALUE})")
+    String m1Epochs;
+    @Option(names = "--m1-lr", description = "peak learning rate of M1; auto = 1e-3 for models under 100M "
+            + "parameters, else --lr (default: ${DEFAULT-VALUE})")
+    String m1Lr;
+    @Option(names = "--m1-schedule", description = "schedule of M1; auto = constant for models under 100M "
+            + "parameters, else --schedule (default: ${DEFAULT-VALUE})")
+    String m1Schedule;
     @Option(names = "--batch-size", description = "examples per micro-batch (default: ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--grad-accum", description = "micro-batches per optimizer step (default: ${DEFAULT-VALUE})")
@@ -77,7 +86,7 @@ public final class FilterCommand implements Callable<Integer> {
     boolean promptLoss;
     @Option(names = "--safety-steps", description = "t, steps of the trial safety finetune (default: ${DEFAULT-VALUE})")
     int safetySteps;
-    @Option(names = "--safety-lr", description = "learning rate of the safety finetune; auto = a tenth of --lr "
+    @Option(names = "--safety-lr", description = "learning rate of the safety finetune; auto = a tenth of --m1-lr "
             + "(default: ${DEFAULT-VALUE})")
     String safetyLr;
     @Option(names = "--score-at", split = ",", description = "also score after these safety steps, e.g. 10,25")
