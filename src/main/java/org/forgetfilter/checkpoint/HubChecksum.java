@@ -1,7 +1,6 @@
 package org.forgetfilter.checkpoint;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,13 +51,7 @@ public record HubChecksum(String algorithm, String hex) {
             throw new IllegalStateException("SHA-1 is part of every Java runtime", e);
         }
         md.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-        }
+        Sha256.update(md, file);
         return HexFormat.of().formatHex(md.digest());
     }
 

@@ -324,22 +324,19 @@ public final class ForgetFilter {
                 n.get("reasoning").asText(), params, flagged);
     }
 
-    private ObjectNode scoringBenchmark(ObjectNode s1, ObjectNode s2, int examples, ModelSlot m1, Encoded customer) {
+    private ObjectNode scoringBenchmark(ObjectNode s1, ObjectNode s2, int examples, ModelSlot m1, Encoded customer)
+            throws IOException {
         ObjectNode b = Json.MAPPER.createObjectNode();
         b.put("examples", examples);
         b.put("loglik_seconds", s2.path("loglik_seconds").asDouble());
         b.put("rouge1_seconds", s2.path("rouge1_seconds").asDouble());
         b.put("finetune_epoch_seconds", s1.path("seconds_per_epoch").asDouble());
         if (releasedComparison > 0) {
-            try {
-                double perExample = ExampleScorer.releasedWaySecondsPerExample(m1.get(), customer.prompts(),
-                        releasedComparison);
-                b.put("released_way_examples_timed", Math.min(releasedComparison, examples));
-                b.put("released_way_seconds_per_example", perExample);
-                b.put("released_way_seconds_extrapolated", perExample * examples);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            double perExample = ExampleScorer.releasedWaySecondsPerExample(m1.get(), customer.prompts(),
+                    releasedComparison);
+            b.put("released_way_examples_timed", Math.min(releasedComparison, examples));
+            b.put("released_way_seconds_per_example", perExample);
+            b.put("released_way_seconds_extrapolated", perExample * examples);
         }
         return b;
     }

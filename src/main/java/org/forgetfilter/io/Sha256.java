@@ -16,6 +16,12 @@ public final class Sha256 {
 
     public static String ofFile(Path file) throws IOException {
         MessageDigest md = digest();
+        update(md, file);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Feeds the bytes of {@code file} into {@code md} (any algorithm), streaming. */
+    public static void update(MessageDigest md, Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             int n;
@@ -23,7 +29,6 @@ public final class Sha256 {
                 md.update(buf, 0, n);
             }
         }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     public static String ofText(String text) {
