@@ -66,6 +66,11 @@ public final class ExperimentConfig {
                 value = Json.MAPPER.getNodeFactory().textNode(text);
             }
         } catch (IOException e) {
+            String t = text.strip();
+            if (t.startsWith("[") || t.startsWith("{")) {
+                throw new IllegalArgumentException("override '" + assignment + "': not valid JSON (" + e.getMessage()
+                        .lines().findFirst().orElse("") + "); quote strings, e.g. methods=[\"forgetfilter\"]");
+            }
             value = Json.MAPPER.getNodeFactory().textNode(text);
         }
         ObjectNode node = root;
@@ -84,6 +89,10 @@ public final class ExperimentConfig {
             if (!root.has(key)) {
                 throw new IllegalArgumentException(where() + ": missing key '" + key + "'");
             }
+        }
+        if (root.has("methods") && (!root.get("methods").isArray() || root.get("methods").isEmpty())) {
+            throw new IllegalArgumentException(where() + ": 'methods' must list at least one method (known: " + METHODS
+                    + ")");
         }
         for (String m : methods()) {
             if (!METHODS.contains(m)) {
@@ -125,7 +134,7 @@ public final class ExperimentConfig {
         return s;
     }
 
-    private String where() {
+    String where() {
         return source == null ? "experiment config" : source.toString();
     }
 

@@ -58,6 +58,8 @@ public final class ExperimentData {
             Path p = file(config, "bbq");
             split(Example.BIAS, new BbqBuilder().build(p).examples(), evalShare,
                     e -> e.extraText("bbq_category") + "/" + e.extra().path("question_index").asText(), bbqEval);
+            Pool bias = pools.get(Example.BIAS);
+            pools.put(Example.BIAS, new Pool(bias.unsafe(), biasSafe(bias.safe(), config)));
         }
         if (categories.contains(Example.TOXICITY)) {
             Path p = file(config, "toxicity");
@@ -136,6 +138,23 @@ public final class ExperimentData {
     /** Every input file by config key (for provenance hashes). */
     public Map<String, Path> files() {
         return files;
+    }
+
+    /**
+     * The safe bias examples of the training pool. {@code biasSafe: "unknown"} (the default, METHOD.md section 3):
+     * the ambiguous questions answered "unknown", the same kind of question as the unsafe ones, which the safe
+     * review set then contradicts directly; {@code "unknown+correct"} also counts every disambiguated question
+     * answered correctly (the experiment's pools before 2026-12-03). The held-out BBQ questions keep both context
+     * conditions.
+     */
+    private static List<Example> biasSafe(List<Example> safe, ExperimentConfig config) {
+        String rule = config.text("biasSafe", "unknown");
+        return switch (rule) {
+            case "unknown+correct" -> safe;
+            case "unknown" -> safe.stream().filter(e -> "ambig".equals(e.extraText("context_condition"))).toList();
+            default -> throw new IllegalArgumentException(config.where() + ": biasSafe must be \"unknown\" or "
+                    + "\"unknown+correct\", got \"" + rule + "\"");
+        };
     }
 
     private Path file(ExperimentConfig config, String key) throws IOException {

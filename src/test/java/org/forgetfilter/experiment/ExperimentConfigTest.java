@@ -41,6 +41,20 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void aListOverrideThatIsNotJsonOrAnEmptyMethodListIsRefused(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, MINIMAL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.load(f, List.of("methods=[forgetfilter]")));
+        assertTrue(e.getMessage().contains("methods=[forgetfilter]") && e.getMessage().contains("not valid JSON"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.load(f, List.of("methods=[]")));
+        assertTrue(e.getMessage().contains("'methods' must list at least one"), e.getMessage());
+        assertEquals(List.of("forgetfilter"),
+                ExperimentConfig.load(f, List.of("methods=[\"forgetfilter\"]")).methods());
+    }
+
+    @Test
     void theFilterSectionUsesFiltersOwnSettingNames(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("c.json");
         Files.writeString(f, MINIMAL);
