@@ -25,7 +25,10 @@ import java.util.Map;
  *       Otsu's method computed exactly on the sorted scores: the split maximising the between-class variance
  *       w0 w1 (m0 - m1)²; the threshold is the largest score of the low class.</li>
  * </ol>
- * Examples are flagged when score > threshold. The reasoning string says which branch was taken and why.
+ * Examples are flagged when score > threshold. A threshold below zero is never used when some value is
+ * positive: it would remove examples that were not forgotten (typically it splits off the examples the safety
+ * finetune reinforced); the rules are then applied again to the positive values alone (method
+ * {@code auto/...+positive}). The reasoning string says which branch was taken and why.
  */
 public final class ThresholdAuto {
     static final int MAX_ITERATIONS = 1000;
@@ -71,6 +74,33 @@ public final class ThresholdAuto {
                     "all " + scores.length + " scores are equal (" + sorted[0] + "): no split exists, nothing flagged",
                     Map.of(), new boolean[scores.length]);
         }
+        ThresholdChoice c = chooseOnAll(scores, sorted);
+        if (c.threshold() >= 0 || sorted[sorted.length - 1] <= 0) {
+            return c;
+        }
+        // A threshold below zero would remove examples the safety finetune did not make the model forget (it may
+        // have reinforced them): the split then separated the reinforced tail from the rest, not the forgotten
+        // examples. The rules are applied again to the positive values only.
+        double[] positive = Arrays.stream(scores).filter(v -> v > 0).toArray();
+        double[] positiveSorted = positive.clone();
+        Arrays.sort(positiveSorted);
+        ThresholdChoice p = positiveSorted[0] == positiveSorted[positiveSorted.length - 1]
+                ? new ThresholdChoice(0, "auto/otsu", "the " + positive.length + " positive values are equal; ",
+                        Map.of(), new boolean[positive.length])
+                : chooseOnAll(positive, positiveSorted);
+        double t = Math.max(0, p.threshold());
+        boolean[] flags = ThresholdChoice.flagAbove(scores, t);
+        Map<String, Double> params = new LinkedHashMap<>(p.parameters());
+        params.put("thresholdOnAllValues", c.threshold());
+        params.put("positiveValues", (double) positive.length);
+        return new ThresholdChoice(t, p.method() + "+positive", String.format(Locale.ROOT,
+                "on all %d values the rule gave threshold %.6g <= 0, which would remove examples that were not "
+                        + "forgotten (%s); applied again to the %d positive values: %s; threshold %.6g, %d of %d "
+                        + "flagged", scores.length, c.threshold(), c.reasoning(), positive.length, p.reasoning(), t,
+                ThresholdChoice.count(flags), scores.length), params, flags);
+    }
+
+    static ThresholdChoice chooseOnAll(double[] scores, double[] sorted) {
         if (scores.length < 4) {
             return otsu(scores, sorted, "only " + scores.length + " scores, too few to fit a mixture; ", Map.of());
         }

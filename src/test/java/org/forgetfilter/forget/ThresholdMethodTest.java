@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,40 @@ class ThresholdMethodTest {
         assertTrue(two.reasoning().contains("too few"));
         assertEquals(0, new ThresholdMethod.Auto().choose(new double[] {0.4}).flaggedCount());
         assertEquals(0, new ThresholdMethod.Auto().choose(new double[0]).flagged().length);
+    }
+
+    @Test
+    void aThresholdBelowZeroIsNeverUsedWhenSomeExamplesWereForgotten() throws Exception {
+        // A real mixed run (stories3M, bias + toxicity + harm + task, 2026-12-03): a long tail of examples the
+        // safety finetune reinforced, the bulk drifting a little. On all values the rules fell back to Otsu, which
+        // cut off the reinforced tail at -0.34 and flagged 305 of 320.
+        List<String> lines = new java.util.ArrayList<>();
+        try (var in = getClass().getResourceAsStream("mixed-run-decisions.tsv")) {
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#")).forEach(lines::add);
+        }
+        double[] s = lines.stream().mapToDouble(l -> Double.parseDouble(l.split("\t")[0])).toArray();
+        boolean[] unsafe = new boolean[s.length];
+        for (int i = 0; i < s.length; i++) {
+            unsafe[i] = lines.get(i).endsWith("\tunsafe");
+        }
+        ThresholdChoice all = ThresholdAuto.chooseOnAll(s, java.util.stream.DoubleStream.of(s).sorted().toArray());
+        assertTrue(all.threshold() < 0 && all.flaggedCount() > 300, "premise: " + all);
+        ThresholdChoice c = new ThresholdMethod.Auto().choose(s);
+        assertTrue(c.threshold() >= 0, c.toString());
+        assertTrue(c.method().endsWith("+positive"), c.method());
+        assertTrue(c.reasoning().contains("positive values"), c.reasoning());
+        boolean[] f = c.flagged();
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(s[i] > c.threshold(), f[i], "example " + i);
+            assertTrue(s[i] > 0 || !f[i], "an example that was not forgotten was flagged: " + s[i]);
+        }
+        // Far fewer removed, and a larger share of what is removed is unsafe (recall is lower: on this run the values
+        // are not bimodal, which the trust checks report).
+        assertTrue(c.flaggedCount() < 100, c.toString());
+        assertTrue(org.forgetfilter.eval.BinaryMetrics.flagQuality(f, unsafe).precision()
+                > org.forgetfilter.eval.BinaryMetrics.flagQuality(all.flagged(), unsafe).precision() + 0.2,
+                c.toString());
     }
 
     @Test
