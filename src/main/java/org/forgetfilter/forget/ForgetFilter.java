@@ -127,7 +127,7 @@ public final class ForgetFilter {
             // Stage 1: M1 = M0 finetuned on the customer data.
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
                 LanguageModel m = copy(manager, base);
-                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe());
+                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe(), "finetune_m1");
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
                 return trainingStats(log);
@@ -137,7 +137,7 @@ public final class ForgetFilter {
             // Stage 2: every example scored under M1.
             ObjectNode s2 = runner.run("scores_m1", key2, true, () -> {
                 ObjectNode rec = scoresJson(scorer.score(m1.get(), customer.tokens(), customer.prompts(),
-                        customer.references(), "score M1"));
+                        customer.references(), "score M1").requireFinite("scores_m1", data));
                 rec.put("loglik_seconds", scorer.loglikSeconds());
                 rec.put("rouge1_seconds", scorer.rougeSeconds());
                 return rec;
@@ -147,8 +147,12 @@ public final class ForgetFilter {
 
             // Stage 3: closeness to the review set, under M1 before the safety finetune changes it.
             ReviewProximity proximity = !cfg.reviewWeighted() ? null : runner.run("proximity", keyP, true,
-                    () -> ReviewProximity.measure(m1.get().model(), customer.prompts(), review.prompts(),
-                            cfg.scoreBatch()),
+                    () -> {
+                        ReviewProximity p = ReviewProximity.measure(m1.get().model(), customer.prompts(),
+                                review.prompts(), cfg.scoreBatch());
+                        FiniteScores.check("proximity", "similarity", p.similarity(), data);
+                        return p;
+                    },
                     p -> {
                         ObjectNode n = Json.MAPPER.createObjectNode();
                         n.set("similarity", Json.MAPPER.valueToTree(p.similarity()));
@@ -162,11 +166,12 @@ public final class ForgetFilter {
                 LanguageModel m = m1.take();
                 Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
                 TrainingConfig safety = cfg.safety().withSteps(cfg.safetySteps());
-                List<StepRecord> log = new Trainer(m.model(), safety).train(review.tokens(), step -> {
+                List<StepRecord> log = new Trainer(m.model(), safety, "safety").train(review.tokens(), step -> {
                     observer.afterSafetyStep(step.step());
                     if (cfg.scoreAt().contains(step.step())) {
                         curve.put(step.step(), scorer.score(m, customer.tokens(), customer.prompts(),
-                                customer.references(), "score after safety step " + step.step()));
+                                customer.references(), "score after safety step " + step.step())
+                                .requireFinite("safety (scores after step " + step.step() + ")", data));
                     }
                 });
                 m.close();
@@ -215,7 +220,7 @@ public final class ForgetFilter {
                                 + "(threshold: " + choice.reasoning() + ")");
                     }
                     try (LanguageModel m = copy(manager, base)) {
-                        List<StepRecord> log = finetune(m, kept, cfg.finetune());
+                        List<StepRecord> log = finetune(m, kept, cfg.finetune(), "retrain");
                         Map<String, Object> prov = new LinkedHashMap<>();
                         prov.put("made_by", VERSION + " filter");
                         prov.put("base_model", m0.source());
@@ -403,11 +408,11 @@ public final class ForgetFilter {
         return LanguageModel.of(manager, new Checkpoint(c.config(), c.weights(), base.tokenizer(), base.source()));
     }
 
-    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc) {
+    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc, String stage) {
         if (cfg.lora() != null) {
             m.model().addLora(cfg.lora(), cfg.seed());
         }
-        return new Trainer(m.model(), tc).train(data, null);
+        return new Trainer(m.model(), tc, stage).train(data, null);
     }
 
     private static ObjectNode trainingStats(List<StepRecord> log) {
