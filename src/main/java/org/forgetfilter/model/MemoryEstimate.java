@@ -108,14 +108,17 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
      * @param activationBytes     what the forward pass keeps for the backward pass, for batch x the longest batch
      * @param heapBytes           the Java heap: the weights decoded once while loading and while saving (the JVM
      *                            keeps the heap it grew to)
+     * @param stagingBytes        the JVM's direct buffers that carry the weights between the Java heap and libtorch
+     *                            on load and save: freed only when the garbage collector finds them, so up to one
+     *                            more copy (measured: docs/BENCHMARKS.md, "Memory of a filter run")
      * @param runtimeBytes        JVM and libtorch ({@link #RUNTIME_BYTES})
      */
     public record RunPlan(long parameters, long trainableParameters, long weightBytes, int nativeCopies,
                           long gradientBytes, long optimizerBytes, long activationBytes, long heapBytes,
-                          long runtimeBytes) {
+                          long stagingBytes, long runtimeBytes) {
         public long totalBytes() {
             return sum(mul(weightBytes, nativeCopies), gradientBytes, optimizerBytes, activationBytes, heapBytes,
-                    runtimeBytes);
+                    stagingBytes, runtimeBytes);
         }
 
         /** The parts as name to bytes, in order, with the total last. */
@@ -127,6 +130,7 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
             m.put("optimizer_state", optimizerBytes);
             m.put("activations", activationBytes);
             m.put("java_heap", heapBytes);
+            m.put("direct_buffers", stagingBytes);
             m.put("runtime", runtimeBytes);
             m.put("total", totalBytes());
             return m;
@@ -136,10 +140,10 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
         public String describe() {
             return String.format(Locale.ROOT, "%s parameters (%s trained): %d x %s of weights in native memory "
                             + "(the base and the model being trained) + %s gradients + %s AdamW moments + %s "
-                            + "activations + %s Java heap + %s runtime = about %s",
+                            + "activations + %s Java heap + %s direct buffers + %s runtime = about %s",
                     count(parameters), count(trainableParameters), nativeCopies, bytes(weightBytes),
                     bytes(gradientBytes), bytes(optimizerBytes), bytes(activationBytes), bytes(heapBytes),
-                    bytes(runtimeBytes), bytes(totalBytes()));
+                    bytes(stagingBytes), bytes(runtimeBytes), bytes(totalBytes()));
         }
 
         /**
@@ -171,7 +175,8 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
     public RunPlan trainingRun(LoraConfig lora, int batchSize, int maxLength) {
         long trainable = lora == null ? parameters : loraParameters(lora);
         return new RunPlan(parameters, trainable, weightBytes(), 2, mul(trainable, F32_BYTES),
-                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), RUNTIME_BYTES);
+                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), weightBytes(),
+                RUNTIME_BYTES);
     }
 
     /**
