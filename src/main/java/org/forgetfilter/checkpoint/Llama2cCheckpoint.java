@@ -76,6 +76,20 @@ public final class Llama2cCheckpoint {
         return read(bin, null, tokenizer);
     }
 
+    /** The model config in the checkpoint's header, without reading a weight. */
+    public static ModelConfig readConfig(Path bin) throws IOException {
+        try (FileChannel ch = openChannel(bin)) {
+            Header h = header(ch, bin);
+            return ModelConfig.llama(h.vocab, h.dim, h.hidden, h.layers, h.heads, h.kvHeads, h.seqLen, h.shared, BOS,
+                    EOS);
+        }
+    }
+
+    /** The llama2.c tokenizer found beside a checkpoint ({@code tokenizer.bin} or {@code tok<vocab>.bin}). */
+    public static Tokenizer tokenizerBeside(Path bin, int vocab) throws IOException {
+        return Llama2cTokenizer.load(findTokenizer(bin, vocab), vocab);
+    }
+
     private static Checkpoint read(Path bin, Path tokenizerFile, Tokenizer tokenizer) throws IOException {
         try (FileChannel ch = openChannel(bin)) {
             Header h = header(ch, bin);

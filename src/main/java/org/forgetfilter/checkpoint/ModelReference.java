@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.forgetfilter.model.ModelConfig;
 import org.forgetfilter.tokenizer.Tokenizer;
 
 /**
@@ -59,6 +60,30 @@ public record ModelReference(Kind kind, Path path, HubModelId hub) {
             case HF_FOLDER -> HfModelDirectory.load(path, path.toString(), tokenizer);
             case HUB -> HfModelDirectory.load(downloader.resolve(hub, tokenizer == null), toString(), tokenizer);
         };
+    }
+
+    /**
+     * The model's config and tokenizer without its weights (what {@code filter --dry-run} plans from): config.json
+     * of a folder, the header of a llama2.c file; a hub model is taken from the cache or fetched first.
+     *
+     * @param tokenizer when not null, used instead of the model's own tokenizer
+     */
+    public Checkpoint loadWithoutWeights(HubDownloader downloader, Tokenizer tokenizer) throws IOException {
+        return switch (kind) {
+            case LLAMA2C_FILE -> {
+                ModelConfig c = Llama2cCheckpoint.readConfig(path);
+                yield new Checkpoint(c, java.util.Map.of(), tokenizer != null ? tokenizer
+                        : Llama2cCheckpoint.tokenizerBeside(path, c.vocabSize()), toString());
+            }
+            case HF_FOLDER -> withoutWeights(path, tokenizer);
+            case HUB -> withoutWeights(downloader.resolve(hub, tokenizer == null), tokenizer);
+        };
+    }
+
+    private Checkpoint withoutWeights(Path dir, Tokenizer tokenizer) throws IOException {
+        ModelConfig c = HfConfig.read(dir.resolve(HfConfig.FILE_NAME));
+        return new Checkpoint(c, java.util.Map.of(), tokenizer != null ? tokenizer
+                : org.forgetfilter.tokenizer.Tokenizers.load(dir), toString());
     }
 
     /** Resolves and loads {@code ref} with hub settings from the environment. */

@@ -9,12 +9,17 @@ import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
 import org.forgetfilter.data.InputChecks;
+import org.forgetfilter.checkpoint.Checkpoint;
+import org.forgetfilter.checkpoint.HubDownloader;
+import org.forgetfilter.checkpoint.ModelReference;
+import org.forgetfilter.forget.FilterPlan;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.OutputFolder;
+import org.forgetfilter.tokenizer.Tokenizers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,8 +135,20 @@ public final class FilterCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}, none)")
     int compareReleased;
 
+    @Option(names = "--dry-run", description = "print the plan (parameters, memory estimate, examples, tokens, the "
+            + "effective settings of the three trainings) as one JSON object on stdout and stop; reads only config.json, "
+            + "the tokenizer and the data (no weights), writes nothing")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
+        if (dryRun) {
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(plan(ExampleReader.readAll(data,
+                    input.format(), input.skipInvalid()), ExampleReader.readAll(safe, input.format(),
+                    input.skipInvalid())).toJson()));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         try (OutputFolder folder = OutputChecks.folder(out, "filter", OutputChecks.FILTER_OUTPUTS, data, safe, tokenizer,
                 OutputChecks.local(model))) {
             OutputChecks.warn(InputChecks.scan(data, safe, input.format(), input.skipInvalid()));
@@ -143,6 +160,9 @@ public final class FilterCommand implements Callable<Integer> {
         List<Example> records = ExampleReader.readAll(data, input.format(), input.skipInvalid());
         List<Example> review = ExampleReader.readAll(safe, input.format(), input.skipInvalid());
         FilterSettings settings = settings();
+        FilterPlan plan = plan(records, review);
+        System.err.println(plan.describe());
+        plan.requireFits();
         try (NDManager manager = NDManager.newBaseManager();
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
@@ -152,6 +172,13 @@ public final class FilterCommand implements Callable<Integer> {
                     records.size(), r.threshold().reasoning(), out);
         }
         return 0;
+    }
+
+    /** The run's plan, from the model's config and tokenizer and the data (no weights are read). */
+    private FilterPlan plan(List<Example> records, List<Example> review) throws IOException {
+        Checkpoint withoutWeights = ModelReference.parse(model).loadWithoutWeights(HubDownloader.fromEnvironment(),
+                tokenizer == null ? null : Tokenizers.load(tokenizer));
+        return FilterPlan.of(withoutWeights, settings(), records, review);
     }
 
     /** The effective settings: defaults, then --config, then KEY=VALUE, then the options given. */

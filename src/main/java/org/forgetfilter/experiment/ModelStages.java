@@ -117,7 +117,7 @@ public final class ModelStages {
             return key;
         }
         activate(parentKey);
-        List<StepRecord> steps = new Trainer(model.model(), config).train(encode(data), afterStep);
+        List<StepRecord> steps = new Trainer(model.model(), config, name).train(encode(data), afterStep);
         Map<String, FloatTensor> w = model.model().exportWeights();
         memory.put(key, w);
         Map<String, Object> provenance = new LinkedHashMap<>();

@@ -29,6 +29,18 @@ public record ExampleScores(double[] loglik, double[] rouge1) {
         return p;
     }
 
+    /**
+     * These scores, after failing unless every computed one is finite ({@link FiniteScores}).
+     *
+     * @param stage    the stage that computed them, named in the error
+     * @param examples the scored examples, in the same order
+     */
+    public ExampleScores requireFinite(String stage, java.util.List<org.forgetfilter.data.Example> examples) {
+        FiniteScores.check(stage, "loglik", loglik, examples);
+        FiniteScores.check(stage, "rouge1", rouge1, examples);
+        return this;
+    }
+
     public int size() {
         return loglik != null ? loglik.length : rouge1.length;
     }

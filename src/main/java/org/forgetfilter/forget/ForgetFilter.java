@@ -96,9 +96,9 @@ public final class ForgetFilter {
             store.clear();
         }
         StageRunner runner = new StageRunner(store);
-        Checkpoint base = m0.toCheckpoint();
-        int maxLength = Math.min(cfg.maxLength(), base.config().maxPositions());
-        SequenceEncoder enc = new SequenceEncoder(base.tokenizer(), maxLength, true);
+        // M0's weights stay where they are (native memory, read only); each training stage works on a native copy
+        int maxLength = Math.min(cfg.maxLength(), m0.model().config().maxPositions());
+        SequenceEncoder enc = new SequenceEncoder(m0.tokenizer(), maxLength, true);
         Encoded customer = Encoded.of(data, cfg.template(), enc, cfg.maxNewTokens());
         ObjectNode truncation = truncation(enc, maxLength, data.size());
         if (enc.truncatedCount() > 0) {
@@ -106,12 +106,12 @@ public final class ForgetFilter {
                             + "the tail of their response, %d the head of their prompt (see summary.json truncation)%n",
                     enc.truncatedCount(), data.size(), maxLength, enc.responseCuts(), enc.promptCuts());
         }
-        Encoded review = Encoded.of(safe, cfg.template(), new SequenceEncoder(base.tokenizer(), maxLength, true),
+        Encoded review = Encoded.of(safe, cfg.template(), new SequenceEncoder(m0.tokenizer(), maxLength, true),
                 cfg.maxNewTokens());
 
         String dataKey = hashRaw(data);
         String safeKey = hashRaw(safe);
-        String modelKey = Sha256.ofText(m0.source() + "|" + base.config());
+        String modelKey = Sha256.ofText(m0.source() + "|" + m0.model().config());
         String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.probeKey());
         String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey());
         String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + safeKey);
@@ -123,11 +123,11 @@ public final class ForgetFilter {
         ExampleScorer scorer = new ExampleScorer(cfg.score(), cfg.scoreBatch(), cfg.maxNewTokens());
         Path m1Dir = store.dir().resolve("m1");
 
-        try (NDManager manager = NDManager.newBaseManager(); ModelSlot m1 = new ModelSlot(manager, base, m1Dir)) {
+        try (NDManager manager = NDManager.newBaseManager(); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
             // Stage 1: M1 = M0 finetuned on the customer data.
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
-                LanguageModel m = copy(manager, base);
-                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe());
+                LanguageModel m = m0.copy(manager);
+                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe(), "finetune_m1");
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
                 return trainingStats(log);
@@ -137,7 +137,7 @@ public final class ForgetFilter {
             // Stage 2: every example scored under M1.
             ObjectNode s2 = runner.run("scores_m1", key2, true, () -> {
                 ObjectNode rec = scoresJson(scorer.score(m1.get(), customer.tokens(), customer.prompts(),
-                        customer.references(), "score M1"));
+                        customer.references(), "score M1").requireFinite("scores_m1", data));
                 rec.put("loglik_seconds", scorer.loglikSeconds());
                 rec.put("rouge1_seconds", scorer.rougeSeconds());
                 return rec;
@@ -147,8 +147,12 @@ public final class ForgetFilter {
 
             // Stage 3: closeness to the review set, under M1 before the safety finetune changes it.
             ReviewProximity proximity = !cfg.reviewWeighted() ? null : runner.run("proximity", keyP, true,
-                    () -> ReviewProximity.measure(m1.get().model(), customer.prompts(), review.prompts(),
-                            cfg.scoreBatch()),
+                    () -> {
+                        ReviewProximity p = ReviewProximity.measure(m1.get().model(), customer.prompts(),
+                                review.prompts(), cfg.scoreBatch());
+                        FiniteScores.check("proximity", "similarity", p.similarity(), data);
+                        return p;
+                    },
                     p -> {
                         ObjectNode n = Json.MAPPER.createObjectNode();
                         n.set("similarity", Json.MAPPER.valueToTree(p.similarity()));
@@ -162,11 +166,12 @@ public final class ForgetFilter {
                 LanguageModel m = m1.take();
                 Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
                 TrainingConfig safety = cfg.safety().withSteps(cfg.safetySteps());
-                List<StepRecord> log = new Trainer(m.model(), safety).train(review.tokens(), step -> {
+                List<StepRecord> log = new Trainer(m.model(), safety, "safety").train(review.tokens(), step -> {
                     observer.afterSafetyStep(step.step());
                     if (cfg.scoreAt().contains(step.step())) {
                         curve.put(step.step(), scorer.score(m, customer.tokens(), customer.prompts(),
-                                customer.references(), "score after safety step " + step.step()));
+                                customer.references(), "score after safety step " + step.step())
+                                .requireFinite("safety (scores after step " + step.step() + ")", data));
                     }
                 });
                 m.close();
@@ -214,8 +219,8 @@ public final class ForgetFilter {
                         throw new IllegalStateException("every example was removed; nothing is left to finetune on "
                                 + "(threshold: " + choice.reasoning() + ")");
                     }
-                    try (LanguageModel m = copy(manager, base)) {
-                        List<StepRecord> log = finetune(m, kept, cfg.finetune());
+                    try (LanguageModel m = m0.copy(manager)) {
+                        List<StepRecord> log = finetune(m, kept, cfg.finetune(), "retrain");
                         Map<String, Object> prov = new LinkedHashMap<>();
                         prov.put("made_by", VERSION + " filter");
                         prov.put("base_model", m0.source());
@@ -347,12 +352,12 @@ public final class ForgetFilter {
      */
     private final class ModelSlot implements AutoCloseable {
         private final NDManager manager;
-        private final Checkpoint base;
+        private final LanguageModel base;
         private final Path dir;
         private LanguageModel model;
         private boolean taken;
 
-        ModelSlot(NDManager manager, Checkpoint base, Path dir) {
+        ModelSlot(NDManager manager, LanguageModel base, Path dir) {
             this.manager = manager;
             this.base = base;
             this.dir = dir;
@@ -387,14 +392,10 @@ public final class ForgetFilter {
         }
     }
 
-    private LanguageModel copy(NDManager manager, Checkpoint base) {
-        return LanguageModel.of(manager, base);
-    }
-
     /** M1 as saved by stage 1: a full folder, or M0 plus the saved adapter. */
-    private LanguageModel reload(NDManager manager, Checkpoint base, Path dir) throws IOException {
+    private LanguageModel reload(NDManager manager, LanguageModel base, Path dir) throws IOException {
         if (LanguageModel.isAdapter(dir)) {
-            LanguageModel m = copy(manager, base);
+            LanguageModel m = base.copy(manager);
             PeftAdapter.Adapter a = PeftAdapter.read(dir);
             m.model().loadLora(a.config(), a.tensors());
             return m;
@@ -403,11 +404,11 @@ public final class ForgetFilter {
         return LanguageModel.of(manager, new Checkpoint(c.config(), c.weights(), base.tokenizer(), base.source()));
     }
 
-    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc) {
+    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc, String stage) {
         if (cfg.lora() != null) {
             m.model().addLora(cfg.lora(), cfg.seed());
         }
-        return new Trainer(m.model(), tc).train(data, null);
+        return new Trainer(m.model(), tc, stage).train(data, null);
     }
 
     private static ObjectNode trainingStats(List<StepRecord> log) {

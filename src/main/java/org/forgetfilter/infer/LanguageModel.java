@@ -55,6 +55,11 @@ public final class LanguageModel implements AutoCloseable {
         return lm;
     }
 
+    /** A copy of the weights in native memory under {@code parent}, with the same tokenizer and source. */
+    public LanguageModel copy(NDManager parent) {
+        return new LanguageModel(model.copy(parent), tokenizer, source);
+    }
+
     public TransformerLm model() {
         return model;
     }

@@ -29,6 +29,15 @@ public final class Gpt2Model extends TransformerLm {
         super(parent, config, checkpoint);
     }
 
+    private Gpt2Model(NDManager parent, Gpt2Model source) {
+        super(parent, source);
+    }
+
+    @Override
+    public Gpt2Model copy(NDManager parent) {
+        return new Gpt2Model(parent, this);
+    }
+
 
     @Override
     protected boolean storedTransposed(String name) {

@@ -36,6 +36,25 @@ public final class LlamaModel extends TransformerLm {
 
     LlamaModel(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
         super(parent, config, checkpoint);
+        NDArray[] tables = ropeTables();
+        cosTable = tables[0];
+        sinTable = tables[1];
+    }
+
+    private LlamaModel(NDManager parent, LlamaModel source) {
+        super(parent, source);
+        NDArray[] tables = ropeTables();
+        cosTable = tables[0];
+        sinTable = tables[1];
+    }
+
+    @Override
+    public LlamaModel copy(NDManager parent) {
+        return new LlamaModel(parent, this);
+    }
+
+    /** cos and sin of every position x frequency, (maxPositions, headDim / 2) each, owned by this model. */
+    private NDArray[] ropeTables() {
         int half = config.headDim() / 2;
         int maxPos = config.maxPositions();
         double[] invFreq = config.ropeInverseFrequencies();
@@ -47,10 +66,9 @@ public final class LlamaModel extends TransformerLm {
                 s[p * half + j] = (float) Math.sin(p * invFreq[j]);
             }
         }
-        cosTable = OwnedArrays.persistent(manager, c, new Shape(maxPos, half));
-        sinTable = OwnedArrays.persistent(manager, s, new Shape(maxPos, half));
+        return new NDArray[] {OwnedArrays.persistent(manager, c, new Shape(maxPos, half)),
+                OwnedArrays.persistent(manager, s, new Shape(maxPos, half))};
     }
-
 
     @Override
     protected boolean storedTransposed(String name) {

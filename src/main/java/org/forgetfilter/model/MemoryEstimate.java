@@ -89,6 +89,110 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
         return sum(weightBytes(), mul(loraParameters(lora), ADAMW_BYTES));
     }
 
+    /**
+     * Bytes of JVM, libtorch and the rest of the process before any model exists (measured on this project's
+     * machine: docs/BENCHMARKS.md, "Memory of a filter run").
+     */
+    public static final long RUNTIME_BYTES = 600L << 20;
+
+    /**
+     * The memory of a training run, by part. All byte counts are peaks of the whole run.
+     *
+     * @param parameters          weights of the model
+     * @param trainableParameters the parameters the optimizer updates (the adapters under LoRA)
+     * @param weightBytes         one float32 copy of the weights
+     * @param nativeCopies        copies of the weights held in native memory at once (the base and the model being
+     *                            trained)
+     * @param gradientBytes       one float32 gradient per trainable parameter
+     * @param optimizerBytes      AdamW's two moments per trainable parameter
+     * @param activationBytes     what the forward pass keeps for the backward pass, for batch x the longest batch
+     * @param heapBytes           the Java heap: the weights decoded once while loading and while saving (the JVM
+     *                            keeps the heap it grew to)
+     * @param stagingBytes        the JVM's direct buffers that carry the weights between the Java heap and libtorch
+     *                            on load and save: freed only when the garbage collector finds them, so up to one
+     *                            more copy (measured: docs/BENCHMARKS.md, "Memory of a filter run")
+     * @param runtimeBytes        JVM and libtorch ({@link #RUNTIME_BYTES})
+     */
+    public record RunPlan(long parameters, long trainableParameters, long weightBytes, int nativeCopies,
+                          long gradientBytes, long optimizerBytes, long activationBytes, long heapBytes,
+                          long stagingBytes, long runtimeBytes) {
+        public long totalBytes() {
+            return sum(mul(weightBytes, nativeCopies), gradientBytes, optimizerBytes, activationBytes, heapBytes,
+                    stagingBytes, runtimeBytes);
+        }
+
+        /** The parts as name to bytes, in order, with the total last. */
+        public java.util.Map<String, Long> parts() {
+            java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+            m.put("weights_per_copy", weightBytes);
+            m.put("native_weight_copies", (long) nativeCopies);
+            m.put("gradients", gradientBytes);
+            m.put("optimizer_state", optimizerBytes);
+            m.put("activations", activationBytes);
+            m.put("java_heap", heapBytes);
+            m.put("direct_buffers", stagingBytes);
+            m.put("runtime", runtimeBytes);
+            m.put("total", totalBytes());
+            return m;
+        }
+
+        /** One line for the console. */
+        public String describe() {
+            return String.format(Locale.ROOT, "%s parameters (%s trained): %d x %s of weights in native memory "
+                            + "(the base and the model being trained) + %s gradients + %s AdamW moments + %s "
+                            + "activations + %s Java heap + %s direct buffers + %s runtime = about %s",
+                    count(parameters), count(trainableParameters), nativeCopies, bytes(weightBytes),
+                    bytes(gradientBytes), bytes(optimizerBytes), bytes(activationBytes), bytes(heapBytes),
+                    bytes(stagingBytes), bytes(runtimeBytes), bytes(totalBytes()));
+        }
+
+        /**
+         * Fails unless the run fits in {@code available} bytes, with the estimate and what to change.
+         *
+         * @param what the run, e.g. "filter"
+         */
+        public void requireFits(long available, String what, Object source) {
+            if (totalBytes() <= available) {
+                return;
+            }
+            throw new IllegalArgumentException(source + ": " + what + " needs " + describe() + ", but this machine "
+                    + "has " + bytes(available) + " of memory. To fit: "
+                    + (trainableParameters == parameters ? "train LoRA adapters (--lora-rank 8: the gradients and "
+                    + "moments shrink to those of the adapters), " : "a lower --lora-rank, ")
+                    + "a smaller --batch-size or --max-length (activations), a smaller model; the Java heap is "
+                    + "set with FORGETFILTER_JAVA_OPTS=-Xmx...");
+        }
+    }
+
+    /**
+     * The plan of a run that trains a copy of the model while the base stays in memory ({@code filter}: M1, the
+     * safety finetune, the delivered model, one at a time).
+     *
+     * @param lora      the adapters, or null for full finetuning
+     * @param batchSize examples per micro-batch
+     * @param maxLength tokens of the longest batch (a batch is padded to its longest example)
+     */
+    public RunPlan trainingRun(LoraConfig lora, int batchSize, int maxLength) {
+        long trainable = lora == null ? parameters : loraParameters(lora);
+        return new RunPlan(parameters, trainable, weightBytes(), 2, mul(trainable, F32_BYTES),
+                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), weightBytes(),
+                RUNTIME_BYTES);
+    }
+
+    /**
+     * Activations kept for the backward pass, float32, counted from the tensors each block's forward pass keeps per
+     * token: about 16 of the model width (norms, q, k, v, attention output, residuals), 4 of the feed-forward width,
+     * 3 attention rows of max length per head (scores, mask added, probabilities), and 3 of the vocabulary for the
+     * logits, their log-softmax and its gradient.
+     */
+    public long activationBytes(int batchSize, int maxLength) {
+        long t = Math.min(maxLength, config.maxPositions());
+        long perTokenPerLayer = sum(mul(16, config.hiddenSize()), mul(4, config.intermediateSize()),
+                mul(3L * config.numHeads(), t));
+        long perToken = sum(mul(config.numLayers(), perTokenPerLayer), mul(3, config.vocabSize()));
+        return mul(mul(mul(batchSize, t), perToken), F32_BYTES);
+    }
+
     /** One line: parameters, the shape that makes them, and the memory of each kind of run. */
     public String describe() {
         return String.format(Locale.ROOT, "a %s model of %s parameters (num_layers=%d, hidden_size=%d, "

@@ -2,6 +2,7 @@ package org.forgetfilter.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -65,6 +66,29 @@ public abstract class TransformerLm implements AutoCloseable {
             weights.put(e.getKey(), w);
         }
     }
+
+    /**
+     * A copy of {@code source}'s weights made in native memory (no Java-heap copy, no transposes), under
+     * {@code parent}: how a pipeline trains from a base model while keeping the base. Adapters are not copied.
+     */
+    protected TransformerLm(NDManager parent, TransformerLm source) {
+        if (source.loraConfig != null) {
+            throw new IllegalStateException("copy a model before attaching LoRA adapters (the copy holds base "
+                    + "weights only)");
+        }
+        this.config = source.config;
+        this.manager = parent.newSubManager();
+        for (Map.Entry<String, NDArray> e : source.weights.entrySet()) {
+            NDArray w = e.getValue().duplicate();
+            w.attach(manager);
+            NDScope.unregister(w);
+            w.setName(e.getKey());
+            weights.put(e.getKey(), w);
+        }
+    }
+
+    /** A copy of this model's weights in native memory under {@code parent} (see the copying constructor). */
+    public abstract TransformerLm copy(NDManager parent);
 
     /** Builds the model for a checkpoint's architecture; tensors are HF-named and in HF layout. */
     public static TransformerLm create(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {

@@ -69,7 +69,7 @@ public final class FinetuneRun {
         if (settings.lora() != null) {
             lm.model().addLora(settings.lora(), settings.training().seed());
         }
-        List<StepRecord> log = new Trainer(lm.model(), settings.training()).train(data, null);
+        List<StepRecord> log = new Trainer(lm.model(), settings.training(), "finetune").train(data, null);
         Result result = new Result(log, data.size(), encoder.truncatedCount());
 
         Map<String, Object> record = new LinkedHashMap<>(provenance);

@@ -28,10 +28,20 @@ public final class Trainer {
     private static final int BUCKET_BATCHES = 32;
     private final TransformerLm model;
     private final TrainingConfig config;
+    private final String stage;
 
     public Trainer(TransformerLm model, TrainingConfig config) {
+        this(model, config, "train");
+    }
+
+    /**
+     * @param stage what this training is (e.g. {@code finetune_m1}), named in progress lines and in the error a
+     *              diverging run fails with
+     */
+    public Trainer(TransformerLm model, TrainingConfig config, String stage) {
         this.model = model;
         this.config = config;
+        this.stage = stage;
     }
 
     /**
@@ -49,7 +59,7 @@ public final class Trainer {
         List<StepRecord> log = new ArrayList<>();
         model.enableGradients();
         model.setTraining(true);
-        Progress progress = new Progress("train", total, "steps");
+        Progress progress = new Progress(stage, total, "steps");
         try (NDManager state = model.manager().newSubManager();
              AdamW opt = new AdamW(state, model.trainableParameters(), config.weightDecay(), config.maxGradNorm())) {
             int epoch = 0;
@@ -88,13 +98,18 @@ public final class Trainer {
                     }
                 }
                 float lr = schedule.at(step);
+                // checked before the update: a NaN or infinite loss would otherwise be written into the weights
+                if (!Double.isFinite(loss)) {
+                    throw diverged("the training loss is " + loss, step, total, epoch, lr);
+                }
                 float norm;
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     norm = opt.step(lr);
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new ArithmeticException("loss became " + loss + " at step " + (step + 1));
+                } catch (ArithmeticException e) {
+                    ArithmeticException d = diverged("the gradient norm is not finite", step, total, epoch, lr);
+                    d.initCause(e);
+                    throw d;
                 }
                 StepRecord rec = new StepRecord(step + 1, epoch, loss, lr, norm, tokens, (System.nanoTime() - start) / 1e9);
                 log.add(rec);
@@ -111,6 +126,13 @@ public final class Trainer {
             progress.finish();
         }
         return log;
+    }
+
+    /** The error of a run whose loss or gradients stopped being numbers, naming the stage and the step. */
+    private ArithmeticException diverged(String what, int step, int total, int epoch, float lr) {
+        return new ArithmeticException(String.format(Locale.ROOT, "%s: %s at optimizer step %d of %d (epoch %d, "
+                + "learning rate %.3g); training diverged: lower the learning rate, or check the data and the model's "
+                + "weights", stage, what, step + 1, total, epoch, lr));
     }
 
     private int targetCount(List<TokenizedExample> batch) {

@@ -63,10 +63,15 @@ class ForgetFilterTest {
 
     private static FilterResult run(Path out, Path dataFile, Path safeFile, ScoreType score,
                                     ForgetFilter.SafetyStepObserver observer) throws IOException {
+        return run(out, dataFile, safeFile, config(score), observer);
+    }
+
+    private static FilterResult run(Path out, Path dataFile, Path safeFile, FilterConfig config,
+                                    ForgetFilter.SafetyStepObserver observer) throws IOException {
         try (NDManager m = NDManager.newBaseManager();
              LanguageModel m0 = new LanguageModel(TransformerLm.create(m, TINY, TransformerLm.randomWeights(TINY, 1)),
                      new ByteTokenizer(), "tiny-random")) {
-            return new ForgetFilter(config(score), out, observer).run(m0, ExampleReader.readAll(dataFile, null, false),
+            return new ForgetFilter(config, out, observer).run(m0, ExampleReader.readAll(dataFile, null, false),
                     ExampleReader.readAll(safeFile, null, false), false);
         }
     }
@@ -194,5 +199,33 @@ class ForgetFilterTest {
         run(dir.resolve("y"), dataFile, safe, ScoreType.BOTH, s -> { });
         assertEquals(Files.readAllLines(dir.resolve("x").resolve("scores.jsonl")),
                 Files.readAllLines(dir.resolve("y").resolve("scores.jsonl")));
+    }
+
+    /**
+     * A safety finetune at an absurd learning rate (1e10): its first step is finite, but the scores after it are not. The
+     * stage fails naming itself and an example, leaves no record, and a rerun with sane settings reuses M1.
+     */
+    @Test
+    void aSafetyStageWhoseScoresAreNotFiniteFailsNamingTheExampleAndIsNotCached(@TempDir Path dir) throws IOException {
+        Path dataFile = data(dir, true);
+        Path safe = safe(dir);
+        FilterConfig sane = config(ScoreType.LOGLIK);
+        TrainingConfig absurd = new TrainingConfig(1, 1, 8, 1, 1e10f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 4);
+        FilterConfig diverging = new FilterConfig(sane.finetune(), absurd, 1, List.of(), ScoreType.LOGLIK, true,
+                sane.threshold(), null, true, sane.template(), 96, 16, 8, 3);
+        Path out = dir.resolve("out");
+        ArithmeticException e = assertThrows(ArithmeticException.class,
+                () -> run(out, dataFile, safe, diverging, s -> { }));
+        assertTrue(e.getMessage().startsWith("stage safety (scores after step 1): example 'r0' (line 1) scored loglik "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("16 of 16 examples are not finite"), e.getMessage());
+        assertTrue(Files.exists(out.resolve("stages").resolve("scores_m1.json")));
+        assertFalse(Files.exists(out.resolve("stages").resolve("safety.json")), "the failed stage left no record");
+        assertFalse(Files.exists(out.resolve("summary.json")));
+
+        run(out, dataFile, safe, sane, s -> { });
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        assertTrue(summary.get("stage_cached").get("finetune_m1").asBoolean(), "M1 was reused");
+        assertFalse(summary.get("stage_cached").get("safety").asBoolean());
     }
 }

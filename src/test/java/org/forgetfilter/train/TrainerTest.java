@@ -110,4 +110,25 @@ class TrainerTest {
         }
         assertArrayEquals(results[0], results[1], 1e-6f);
     }
+
+    /**
+     * At an absurd learning rate the first step is finite and the second is not: training fails at step 2 naming the
+     * stage, before the non-finite loss reaches the weights.
+     */
+    @Test
+    void aDivergingRunFailsNamingTheStageAndTheStep() {
+        ModelConfig cfg = ModelConfig.llama(37, 32, 64, 2, 4, 2, 32, true, 1, 2);
+        try (NDManager root = NDManager.newBaseManager();
+             TransformerLm model = TransformerLm.create(root, cfg, TransformerLm.randomWeights(cfg, 1))) {
+            ArithmeticException e = org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+                    () -> new Trainer(model, config(5, 1e30f), "finetune_m1").train(BATCH, null));
+            assertTrue(e.getMessage().startsWith("finetune_m1: "), e.getMessage());
+            assertTrue(e.getMessage().contains(" at optimizer step 2 of 5 "), e.getMessage());
+            for (var w : model.exportWeights().entrySet()) {
+                for (float x : w.getValue().data()) {
+                    assertTrue(Float.isFinite(x), w.getKey() + " holds " + x + " after the failed step");
+                }
+            }
+        }
+    }
 }
