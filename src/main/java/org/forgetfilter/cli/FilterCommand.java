@@ -2,6 +2,7 @@ package org.forgetfilter.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.forget.ForgetFilter;
+import org.forgetfilter.forget.RunWarning;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.OutputFolder;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
                 + "examples it forgot most, and finetunes the original model on the rest. Writes scores.jsonl, "
                 + "kept.jsonl, removed.jsonl, summary.json, report.html and model/ into --out; reruns resume.")
 public final class FilterCommand implements Callable<Integer> {
+    /** Exit code of a --strict run stopped by a warning. */
+    public static final int UNTRUSTED_EXIT = 3;
     @Spec
     CommandSpec spec;
 
@@ -125,6 +129,9 @@ public final class FilterCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--fresh", description = "start over instead of resuming finished stages")
     boolean fresh;
+    @Option(names = "--strict", description = "exit with code " + UNTRUSTED_EXIT + " before the retrain when a "
+            + "trust check warns (README: warnings); the outputs of the finished stages are kept")
+    boolean strict;
     @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
             + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json "
             + "(default: ${DEFAULT-VALUE}, none)")
@@ -147,11 +154,37 @@ public final class FilterCommand implements Callable<Integer> {
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
             FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
-                    .compareReleasedScoring(compareReleased).run(m0, records, review, fresh);
-            System.err.printf("forgetfilter: removed %d of %d examples (%s); outputs in %s%n", r.removedCount(),
-                    records.size(), r.threshold().reasoning(), out);
+                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).run(m0, records, review, fresh);
+            return finish(r);
         }
-        return 0;
+    }
+
+    /**
+     * Prints every warning as a block on stderr and the result on stdout and stderr: a run with warnings never
+     * ends on a confident line alone.
+     */
+    private int finish(FilterResult r) {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        err.println("forgetfilter: threshold: " + r.threshold().reasoning());
+        for (RunWarning w : r.warnings()) {
+            err.print(w.block());
+        }
+        String line = "forgetfilter: " + r.headline() + "; outputs in " + out;
+        err.println(line);
+        stdout.println(line);
+        if (!r.warnings().isEmpty()) {
+            String advice = r.stoppedBeforeRetrain()
+                    ? "forgetfilter: --strict: stopped before the retrain (exit code " + UNTRUSTED_EXIT + "); see "
+                    + "the warnings in " + out.resolve("summary.json")
+                    : "forgetfilter: do not trust this decision without reading the warnings above (also in "
+                    + out.resolve("summary.json") + "); --strict makes them an error";
+            err.println(advice);
+            stdout.println(advice);
+        }
+        err.flush();
+        stdout.flush();
+        return r.stoppedBeforeRetrain() ? UNTRUSTED_EXIT : 0;
     }
 
     /** The effective settings: defaults, then --config, then KEY=VALUE, then the options given. */

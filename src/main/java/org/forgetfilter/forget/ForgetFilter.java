@@ -2,6 +2,7 @@ package org.forgetfilter.forget;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.forgetfilter.checkpoint.PeftAdapter;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleWriter;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.infer.SequenceEncoder;
@@ -52,6 +54,7 @@ public final class ForgetFilter {
     private final Path out;
     private final SafetyStepObserver observer;
     private int releasedComparison;
+    private boolean stopOnWarnings;
 
     /** Called after every optimizer step of the trial safety finetune (tests use it to simulate a crash). */
     @FunctionalInterface
@@ -69,6 +72,16 @@ public final class ForgetFilter {
      */
     public ForgetFilter compareReleasedScoring(int n) {
         this.releasedComparison = n;
+        return this;
+    }
+
+    /**
+     * Stops before the retrain when a trust check fires ({@link TrustChecks}; {@code filter --strict}): the outputs of
+     * the finished stages (scores.jsonl, kept/removed.jsonl, summary.json with the warnings, report.html) are
+     * written, the delivered model is not made, and the result says so ({@link FilterResult#stoppedBeforeRetrain}).
+     */
+    public ForgetFilter stopOnWarnings(boolean stop) {
+        this.stopOnWarnings = stop;
         return this;
     }
 
@@ -194,10 +207,22 @@ public final class ForgetFilter {
             ThresholdChoice choice = runner.run("decide", keyD, false, () -> cfg.threshold().choose(decision),
                     ForgetFilter::choiceJson, ForgetFilter::choiceFrom);
             boolean[] removed = choice.flagged();
+            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
+                    choice);
+
+            // The run's checks on its own outcome, before anything is delivered.
+            List<InputChecks.Finding> duplicates = new ArrayList<>();
+            InputChecks.duplicates("the customer data", data, duplicates);
+            InputChecks.duplicates("the safe review set", safe, duplicates);
+            List<RunWarning> warnings = TrustChecks.check(new TrustChecks.Evidence(summary.learned(),
+                    TrustChecks.learnedRule(cfg.score()), decision, choice,
+                    FilterSummary.hasLabels(data) ? FilterSummary.unsafeLabels(data) : null, enc.truncatedCount(),
+                    maxLength, duplicates));
+            boolean stopped = stopOnWarnings && !warnings.isEmpty();
 
             // Stage 6: the delivered model, M0 finetuned on the kept examples only.
             Path delivered = null;
-            if (cfg.retrain()) {
+            if (cfg.retrain() && !stopped) {
                 delivered = out.resolve("model");
                 Path target = delivered;
                 List<TokenizedExample> kept = new ArrayList<>();
@@ -231,13 +256,17 @@ public final class ForgetFilter {
 
             List<ExampleOutcome> outcomes = outcomes(data, m1Scores, m2Scores, curve, forgetting, proximity, decision,
                     choice);
-            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
-                    choice);
             ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, safeKey, runner.seconds(), runner.reused(),
                     trainStats, scorer.generatedTokens(), seconds(start));
             summaryJson.set("truncation", truncation);
+            ArrayNode w = summaryJson.putArray("warnings");
+            warnings.forEach(x -> w.add(x.toJson()));
+            if (stopped) {
+                summaryJson.put("stopped_before_retrain", warnings.size() + " warning(s) and stop-on-warnings "
+                        + "(--strict): the delivered model was not made");
+            }
             FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
-                    summaryJson);
+                    summaryJson, warnings, stopped);
             writeOutputs(data, result);
             new FilterReport(cfg, data, result).write(out.resolve("report.html"));
             return result;

@@ -33,7 +33,11 @@ class ForgetFilterTest {
             ByteTokenizer.BOS, ByteTokenizer.EOS);
 
     private static FilterConfig config(ScoreType score) throws IOException {
-        TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, 3e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
+        return config(score, 3e-3f);
+    }
+
+    private static FilterConfig config(ScoreType score, float lr) throws IOException {
+        TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, lr, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
         TrainingConfig safety = new TrainingConfig(1, 6, 8, 1, 1e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 4);
         return new FilterConfig(s1, safety, 6, List.of(2, 4), score, true, new ThresholdMethod.RemoveFraction(0.25), null,
                 true, PromptTemplate.fromText("Q: {prompt}\nA: {response}", "qa"), 96, 16, 8, 3);
@@ -63,12 +67,48 @@ class ForgetFilterTest {
 
     private static FilterResult run(Path out, Path dataFile, Path safeFile, ScoreType score,
                                     ForgetFilter.SafetyStepObserver observer) throws IOException {
+        return run(new ForgetFilter(config(score), out, observer), dataFile, safeFile);
+    }
+
+    private static FilterResult run(ForgetFilter filter, Path dataFile, Path safeFile) throws IOException {
         try (NDManager m = NDManager.newBaseManager();
              LanguageModel m0 = new LanguageModel(TransformerLm.create(m, TINY, TransformerLm.randomWeights(TINY, 1)),
                      new ByteTokenizer(), "tiny-random")) {
-            return new ForgetFilter(config(score), out, observer).run(m0, ExampleReader.readAll(dataFile, null, false),
+            return filter.run(m0, ExampleReader.readAll(dataFile, null, false),
                     ExampleReader.readAll(safeFile, null, false), false);
         }
+    }
+
+    @Test
+    void anM1ThatLearnedNothingIsWarnedAboutAndStopOnWarningsKeepsTheFinishedStagesOnly(@TempDir Path dir)
+            throws IOException {
+        Path out = dir.resolve("out");
+        FilterResult r = run(new ForgetFilter(config(ScoreType.PROB, 1e-7f), out).stopOnWarnings(true),
+                data(dir, true), safe(dir));
+        assertTrue(r.stoppedBeforeRetrain());
+        assertNull(r.deliveredModel());
+        assertFalse(Files.exists(out.resolve("model")), "no delivered model");
+        assertFalse(Files.exists(out.resolve("stages").resolve("retrain.json")));
+        assertEquals(16, Files.readAllLines(out.resolve("scores.jsonl")).size());
+        assertTrue(Files.exists(out.resolve("report.html")));
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        List<String> codes = new ArrayList<>();
+        summary.get("warnings").forEach(w -> codes.add(w.get("code").asText()));
+        assertTrue(codes.contains(TrustChecks.M1_NOT_LEARNED), codes.toString());
+        assertEquals(r.warnings().stream().map(RunWarning::code).toList(), codes, "the API and summary.json agree");
+        JsonNode w = summary.get("warnings").get(codes.indexOf(TrustChecks.M1_NOT_LEARNED));
+        assertTrue(w.get("value").asDouble() < 0.5, w.toString());
+        assertTrue(w.get("message").asText().contains("learned = geometric-mean token probability"), w.toString());
+        assertTrue(summary.has("stopped_before_retrain"));
+        assertTrue(r.headline().contains("m1_not_learned") && r.headline().contains("stopped before the retrain"),
+                r.headline());
+
+        // Without stop-on-warnings the same run warns and delivers.
+        FilterResult lenient = run(new ForgetFilter(config(ScoreType.PROB, 1e-7f), dir.resolve("lenient")),
+                data(dir, true), safe(dir));
+        assertFalse(lenient.stoppedBeforeRetrain());
+        assertEquals(r.warnings(), lenient.warnings());
+        assertTrue(Files.isRegularFile(dir.resolve("lenient").resolve("model").resolve("model.safetensors")));
     }
 
     @Test
