@@ -132,6 +132,9 @@ public final class FilterCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "exit with code " + UNTRUSTED_EXIT + " before the retrain when a "
             + "trust check warns (README: warnings); the outputs of the finished stages are kept")
     boolean strict;
+    @Option(names = "--annotate", description = "also write annotated.jsonl: each input record with a 'forgetfilter' "
+            + "object (id, line, scores, forgetting, weight, decision, removed, reason)")
+    boolean annotate;
     @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
             + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json "
             + "(default: ${DEFAULT-VALUE}, none)")
@@ -154,7 +157,7 @@ public final class FilterCommand implements Callable<Integer> {
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
             FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
-                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).run(m0, records, review, fresh);
+                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate).run(m0, records, review, fresh);
             return finish(r);
         }
     }

@@ -55,6 +55,7 @@ public final class ForgetFilter {
     private final SafetyStepObserver observer;
     private int releasedComparison;
     private boolean stopOnWarnings;
+    private boolean annotate;
 
     /** Called after every optimizer step of the trial safety finetune (tests use it to simulate a crash). */
     @FunctionalInterface
@@ -82,6 +83,16 @@ public final class ForgetFilter {
      */
     public ForgetFilter stopOnWarnings(boolean stop) {
         this.stopOnWarnings = stop;
+        return this;
+    }
+
+    /**
+     * Also writes annotated.jsonl: every input record (its own JSON object; the canonical one for records read from
+     * other formats or built in memory) with a {@code forgetfilter} object holding what the filter measured and
+     * decided for it ({@link ExampleOutcome#annotation}).
+     */
+    public ForgetFilter annotate(boolean on) {
+        this.annotate = on;
         return this;
     }
 
@@ -496,8 +507,33 @@ public final class ForgetFilter {
             kept.commit();
             removed.commit();
         }
+        Path annotated = out.resolve("annotated.jsonl");
+        if (annotate) {
+            try (AtomicFile a = AtomicFile.create(annotated)) {
+                for (int i = 0; i < data.size(); i++) {
+                    a.writer().write(Json.MAPPER.writeValueAsString(annotated(data.get(i), r.outcomes().get(i))));
+                    a.writer().write('\n');
+                }
+                a.commit();
+            }
+        } else {
+            Files.deleteIfExists(annotated); // a previous run's annotations would not describe this run
+        }
         AtomicFile.writeString(out.resolve("summary.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.summary()) + "\n");
+    }
+
+    /** One line of annotated.jsonl: the record as the customer wrote it, plus the filter's {@code forgetfilter}. */
+    private static ObjectNode annotated(Example e, ExampleOutcome o) throws IOException {
+        ObjectNode record = null;
+        if (e.raw() != null && Json.MAPPER.readTree(e.raw()) instanceof ObjectNode own) {
+            record = own;
+        }
+        if (record == null) {
+            record = ExampleWriter.toJson(e);
+        }
+        record.set(ExampleOutcome.ANNOTATION_FIELD, o.annotation());
+        return record;
     }
 
     private static String hashRaw(List<Example> examples) {

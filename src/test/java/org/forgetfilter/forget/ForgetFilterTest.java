@@ -115,7 +115,7 @@ class ForgetFilterTest {
     void keptPlusRemovedIsTheInputByteForByteAndEveryOutputIsWritten(@TempDir Path dir) throws IOException {
         Path dataFile = data(dir, true);
         Path out = dir.resolve("out");
-        FilterResult r = run(out, dataFile, safe(dir), ScoreType.BOTH, s -> { });
+        FilterResult r = run(new ForgetFilter(config(ScoreType.BOTH), out).annotate(true), dataFile, safe(dir));
         List<String> input = Files.readAllLines(dataFile);
         List<String> kept = Files.readAllLines(out.resolve("kept.jsonl"));
         List<String> removed = Files.readAllLines(out.resolve("removed.jsonl"));
@@ -160,6 +160,22 @@ class ForgetFilterTest {
         assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Most forgotten examples"));
+
+        // annotated.jsonl: each input record, unchanged, plus what the filter measured and decided for it.
+        List<String> annotated = Files.readAllLines(out.resolve("annotated.jsonl"));
+        assertEquals(input.size(), annotated.size());
+        for (int i = 0; i < input.size(); i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode a =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(annotated.get(i));
+            JsonNode ff = a.remove("forgetfilter");
+            assertEquals(Json.MAPPER.readTree(input.get(i)), a, "the record itself is unchanged");
+            JsonNode row = Json.MAPPER.readTree(scores.get(i));
+            for (String key : new String[] {"id", "line", "score_m1", "score_m2", "forgetting", "weight", "decision",
+                    "removed", "reason"}) {
+                assertEquals(row.get(key), ff.get(key), key + " of record " + i);
+            }
+            assertEquals(i + 1, ff.get("line").asInt());
+        }
     }
 
     @Test
@@ -184,6 +200,7 @@ class ForgetFilterTest {
         JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         assertEquals("forgetting", summary.get("decision").asText());
         assertFalse(summary.get("stage_seconds").has("proximity"));
+        assertFalse(Files.exists(out.resolve("annotated.jsonl")), "written only when asked for");
     }
 
     @Test
