@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
@@ -16,6 +18,7 @@ import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.forget.RunWarning;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -157,7 +160,8 @@ public final class FilterCommand implements Callable<Integer> {
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
             FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
-                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate).run(m0, records, review, fresh);
+                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate)
+                    .provenance(provenance(resolved)).run(m0, records, review, fresh);
             return finish(r);
         }
     }
@@ -188,6 +192,19 @@ public final class FilterCommand implements Callable<Integer> {
         err.flush();
         stdout.flush();
         return r.stoppedBeforeRetrain() ? UNTRUSTED_EXIT : 0;
+    }
+
+    /** The command line as given, the input files (hashed), the resolved settings and the seed. */
+    private Provenance provenance(FilterSettings resolved) throws IOException {
+        List<String> line = new ArrayList<>(List.of("forgetfilter")); // then every argument, "filter" first
+        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("data", data);
+        inputs.put("safe", safe);
+        inputs.put("config", config);
+        inputs.put("tokenizer", tokenizer);
+        inputs.put("model", OutputChecks.local(model));
+        return Provenance.of(line, inputs, resolved.toJson(), resolved.get("seed").asLong());
     }
 
     /** The effective settings: defaults, then --config, then KEY=VALUE, then the options given. */

@@ -3,6 +3,7 @@ package org.forgetfilter.experiment;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.eval.FilterQuality;
@@ -36,7 +37,6 @@ import java.util.stream.Stream;
  * {@code OUT/report.html}.
  */
 public final class ExperimentRunner {
-    public static final String VERSION = "0.1.0";
 
     private final ExperimentConfig config;
     private final Path out;
@@ -75,7 +75,7 @@ public final class ExperimentRunner {
 
             ObjectNode results = Json.MAPPER.createObjectNode();
             results.put("format", "forgetfilter-experiment-results");
-            results.put("version", VERSION);
+            results.put("version", Provenance.buildVersion());
             results.put("name", config.text("name", "experiment"));
             results.set("config", config.tree());
             results.set("seeds", Json.MAPPER.valueToTree(config.seeds()));
@@ -195,7 +195,7 @@ public final class ExperimentRunner {
                 sc.put("trainExamples", c.provenance().trainExamples());
             }
             prov.put("refusalDetector", "org.forgetfilter.eval.RefusalDetector (phrase list)");
-            prov.put("version", VERSION);
+            prov.put("version", Provenance.buildVersion());
             prov.put("finished", Instant.now().toString());
             prov.put("wallSeconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
             prov.put("stagesRan", log.ranCount());

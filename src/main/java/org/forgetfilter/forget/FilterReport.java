@@ -121,8 +121,8 @@ final class FilterReport {
                 }
             }
         }
-        s.get("stage_seconds").fields().forEachRemaining(e -> t.row("seconds: " + e.getKey()
-                + (s.get("stage_cached").path(e.getKey()).asBoolean() ? " (cached)" : ""), e.getValue().asDouble()));
+        r.timings().path("stages").fields().forEachRemaining(e -> t.row("seconds: " + e.getKey()
+                + (e.getValue().path("reused").asBoolean() ? " (reused)" : ""), e.getValue().path("seconds").asDouble()));
         return t;
     }
 

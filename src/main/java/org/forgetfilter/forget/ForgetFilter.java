@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.forgetfilter.infer.SequenceEncoder;
 import org.forgetfilter.infer.TokenizedExample;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.train.StepRecord;
 import org.forgetfilter.train.Trainer;
@@ -49,13 +51,13 @@ import org.forgetfilter.train.TrainingConfig;
  * nothing but steps 4-5.
  */
 public final class ForgetFilter {
-    public static final String VERSION = "forgetfilter 0.1.0";
     private final FilterConfig cfg;
     private final Path out;
     private final SafetyStepObserver observer;
     private int releasedComparison;
     private boolean stopOnWarnings;
     private boolean annotate;
+    private Provenance provenance;
 
     /** Called after every optimizer step of the trial safety finetune (tests use it to simulate a crash). */
     @FunctionalInterface
@@ -96,6 +98,16 @@ public final class ForgetFilter {
         return this;
     }
 
+    /**
+     * How this run was started (command line, input files, effective settings), recorded in summary.json, the stage
+     * records and the delivered model's folder. Without it the record says the filter was called as a library and
+     * gives {@link FilterConfig#toJson} as the configuration.
+     */
+    public ForgetFilter provenance(Provenance p) {
+        this.provenance = p;
+        return this;
+    }
+
     public ForgetFilter(FilterConfig cfg, Path outDir, SafetyStepObserver observer) {
         this.cfg = cfg;
         this.out = outDir;
@@ -114,11 +126,15 @@ public final class ForgetFilter {
             throw new IllegalArgumentException("the safe review set is empty");
         }
         long start = System.nanoTime();
+        Instant startedAt = Instant.now();
         Files.createDirectories(out);
+        Provenance prov = provenance != null ? provenance
+                : Provenance.of(List.of(), Map.of(), cfg.toJson(), cfg.seed());
         StageStore store = new StageStore(out.resolve("stages"));
         if (fresh) {
             store.clear();
         }
+        store.provenance(prov.toJson());
         StageRunner runner = new StageRunner(store);
         Checkpoint base = m0.toCheckpoint();
         int maxLength = Math.min(cfg.maxLength(), base.config().maxPositions());
@@ -252,13 +268,13 @@ public final class ForgetFilter {
                     }
                     try (LanguageModel m = copy(manager, base)) {
                         List<StepRecord> log = finetune(m, kept, cfg.finetune());
-                        Map<String, Object> prov = new LinkedHashMap<>();
-                        prov.put("made_by", VERSION + " filter");
-                        prov.put("base_model", m0.source());
-                        prov.put("data_sha256", dataKey);
-                        prov.put("kept_examples", kept.size());
-                        prov.put("config", cfg.describe());
-                        m.save(target, SafetensorsDtype.F32, prov);
+                        Map<String, Object> made = new LinkedHashMap<>();
+                        made.put("made_by", Provenance.toolVersion() + " filter: M0 finetuned on the kept examples");
+                        made.put("base_model", m0.source());
+                        made.put("data_sha256", dataKey);
+                        made.put("kept_examples", kept.size());
+                        made.putAll(prov.toMap());
+                        m.save(target, SafetensorsDtype.F32, made);
                         return trainingStats(log);
                     }
                 }, n -> n, n -> n);
@@ -267,8 +283,9 @@ public final class ForgetFilter {
 
             List<ExampleOutcome> outcomes = outcomes(data, m1Scores, m2Scores, curve, forgetting, proximity, decision,
                     choice);
-            ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, safeKey, runner.seconds(), runner.reused(),
-                    trainStats, scorer.generatedTokens(), seconds(start));
+            ObjectNode timings = timings(startedAt, runner, trainStats, seconds(start));
+            ObjectNode summaryJson = summary.toJson(prov, m0.source(), dataKey, safeKey, withoutTimings(trainStats),
+                    scorer.generatedTokens());
             summaryJson.set("truncation", truncation);
             ArrayNode w = summaryJson.putArray("warnings");
             warnings.forEach(x -> w.add(x.toJson()));
@@ -277,11 +294,50 @@ public final class ForgetFilter {
                         + "(--strict): the delivered model was not made");
             }
             FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
-                    summaryJson, warnings, stopped);
+                    summaryJson, timings, warnings, stopped);
             writeOutputs(data, result);
             new FilterReport(cfg, data, result).write(out.resolve("report.html"));
             return result;
         }
+    }
+
+    /** Training statistics that measure speed, and the scoring benchmark: timings.json, not summary.json. */
+    private static final List<String> TIMING_KEYS = List.of("tokens_per_second", "seconds_per_epoch");
+
+    /**
+     * timings.json: everything about a run that depends on the clock (and so differs between two runs that decide
+     * identically): when it ran, each stage's seconds and whether it was reused, training speed, the scoring
+     * benchmark.
+     */
+    private static ObjectNode timings(Instant startedAt, StageRunner runner, ObjectNode trainStats, double wall) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("started_at", startedAt.toString());
+        n.put("finished_at", Instant.now().toString());
+        n.put("wall_seconds", wall);
+        ObjectNode stages = n.putObject("stages");
+        runner.seconds().forEach((name, secs) -> {
+            ObjectNode st = stages.putObject(name);
+            st.put("seconds", secs);
+            st.put("reused", runner.reused().get(name));
+        });
+        ObjectNode training = n.putObject("training");
+        trainStats.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("scoring_benchmark")) {
+                n.set("scoring_benchmark", e.getValue());
+            } else {
+                ObjectNode t = training.putObject(e.getKey());
+                TIMING_KEYS.forEach(k -> t.set(k, e.getValue().get(k)));
+            }
+        });
+        return n;
+    }
+
+    /** The training statistics without their timings (and without the scoring benchmark). */
+    private static ObjectNode withoutTimings(ObjectNode trainStats) {
+        ObjectNode n = trainStats.deepCopy();
+        n.remove("scoring_benchmark");
+        n.fields().forEachRemaining(e -> ((ObjectNode) e.getValue()).remove(TIMING_KEYS));
+        return n;
     }
 
     /** How the customer examples were cut to the maximum length (summary.json's truncation). */
@@ -521,6 +577,8 @@ public final class ForgetFilter {
         }
         AtomicFile.writeString(out.resolve("summary.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.summary()) + "\n");
+        AtomicFile.writeString(out.resolve("timings.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.timings()) + "\n");
     }
 
     /** One line of annotated.jsonl: the record as the customer wrote it, plus the filter's {@code forgetfilter}. */

@@ -76,4 +76,35 @@ class FilterCommandTrustTest {
         assertTrue(r.out().contains("do not trust this decision"), r.out());
         assertTrue(Files.isDirectory(out.resolve("model")));
     }
+
+    @Test
+    void twoFreshRunsOfTheSameCommandWriteByteIdenticalRecordsWithTheirProvenance() throws Exception {
+        Path out = dir.resolve("run");
+        String[] a = args(out, "--fresh");
+        CliRun.ok(a);
+        Map<String, byte[]> first = new java.util.HashMap<>();
+        for (String f : new String[] {"scores.jsonl", "kept.jsonl", "removed.jsonl", "summary.json"}) {
+            first.put(f, Files.readAllBytes(out.resolve(f)));
+        }
+        String firstTimings = Files.readString(out.resolve("timings.json"));
+        CliRun.ok(a);
+        first.forEach((f, bytes) -> {
+            try {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(out.resolve(f)), f);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertFalse(firstTimings.equals(Files.readString(out.resolve("timings.json"))));
+        JsonNode prov = Json.MAPPER.readTree(out.resolve("summary.json").toFile()).get("provenance");
+        List<String> expected = new ArrayList<>(List.of("forgetfilter"));
+        expected.addAll(List.of(a));
+        assertEquals(expected, Json.MAPPER.convertValue(prov.get("command_line"), List.class), "the exact command line");
+        assertEquals(org.forgetfilter.io.Sha256.ofFile(dir.resolve("m0").resolve("config.json")),
+                prov.at("/inputs/model~1config.json/sha256").asText(), prov.get("inputs").toString());
+        assertEquals(org.forgetfilter.io.Sha256.ofFile(dir.resolve("d.jsonl")), prov.at("/inputs/data/sha256").asText());
+        assertEquals(1e-7, prov.at("/config/m1-lr").asDouble(), 1e-15, "the resolved settings, readable by --config");
+        JsonNode delivered = Json.MAPPER.readTree(out.resolve("model").resolve("forgetfilter.json").toFile());
+        assertEquals(prov.get("inputs"), delivered.at("/provenance/inputs"), "the model folder names the same inputs");
+    }
 }

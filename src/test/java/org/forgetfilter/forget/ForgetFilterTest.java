@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
@@ -155,7 +156,10 @@ class ForgetFilterTest {
         assertEquals(summary.get("metrics").get("f1").asDouble(), summary.get("f1").asDouble());
         assertEquals(r.threshold().threshold(), summary.get("threshold").asDouble(), 0);
         assertEquals("remove-fraction", summary.get("threshold_method").asText());
-        assertTrue(summary.get("stage_seconds").has("retrain") && summary.get("stage_seconds").has("proximity"));
+        JsonNode timings = Json.MAPPER.readTree(out.resolve("timings.json").toFile());
+        assertTrue(timings.get("stages").has("retrain") && timings.get("stages").has("proximity"), timings.toString());
+        assertTrue(timings.get("stages").get("safety").get("seconds").asDouble() > 0);
+        assertTrue(timings.has("started_at") && timings.has("wall_seconds"));
         assertEquals("forgetting x review-proximity weight", summary.get("decision").asText());
         assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
         String html = Files.readString(out.resolve("report.html"));
@@ -199,7 +203,7 @@ class ForgetFilterTest {
         assertEquals(first.get("forgetting").asDouble(), first.get("decision").asDouble());
         JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         assertEquals("forgetting", summary.get("decision").asText());
-        assertFalse(summary.get("stage_seconds").has("proximity"));
+        assertFalse(Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages").has("proximity"));
         assertFalse(Files.exists(out.resolve("annotated.jsonl")), "written only when asked for");
     }
 
@@ -230,10 +234,11 @@ class ForgetFilterTest {
         assertFalse(Files.exists(out.resolve("stages").resolve("safety.json")), "the stage in progress left no record");
         assertFalse(Files.exists(out.resolve("summary.json")));
         FilterResult resumed = run(out, dataFile, safe, ScoreType.LOGLIK, s -> { });
-        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
-        assertTrue(summary.get("stage_cached").get("finetune_m1").asBoolean(), "M1 was reused");
-        assertTrue(summary.get("stage_cached").get("scores_m1").asBoolean(), "M1 scores were reused");
-        assertFalse(summary.get("stage_cached").get("safety").asBoolean(), "the killed stage ran again");
+        JsonNode stages = Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages");
+        assertTrue(stages.get("finetune_m1").get("reused").asBoolean(), "M1 was reused");
+        assertTrue(stages.get("scores_m1").get("reused").asBoolean(), "M1 scores were reused");
+        assertFalse(stages.get("safety").get("reused").asBoolean(), "the killed stage ran again");
+        assertEquals(List.of("finetune_m1", "scores_m1", "proximity"), resumed.reusedStages());
         assertArrayEquals(clean.forgetting(), resumed.forgetting(), 1e-6);
         assertArrayEquals(clean.removed(), resumed.removed());
 
@@ -244,12 +249,23 @@ class ForgetFilterTest {
     }
 
     @Test
-    void sameSeedSameDecisions(@TempDir Path dir) throws IOException {
+    void twoFreshRunsWithTheSameSeedWriteByteIdenticalRecordsAndTheClockGoesToTimings(@TempDir Path dir)
+            throws IOException {
         Path dataFile = data(dir, true);
         Path safe = safe(dir);
         run(dir.resolve("x"), dataFile, safe, ScoreType.BOTH, s -> { });
         run(dir.resolve("y"), dataFile, safe, ScoreType.BOTH, s -> { });
-        assertEquals(Files.readAllLines(dir.resolve("x").resolve("scores.jsonl")),
-                Files.readAllLines(dir.resolve("y").resolve("scores.jsonl")));
+        for (String f : new String[] {"scores.jsonl", "kept.jsonl", "removed.jsonl", "summary.json"}) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("x").resolve(f)), Files.readAllBytes(dir.resolve("y")
+                    .resolve(f)), f);
+        }
+        assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("x").resolve("timings.json")),
+                Files.readAllBytes(dir.resolve("y").resolve("timings.json"))), "timings.json holds the clock");
+        JsonNode prov = Json.MAPPER.readTree(dir.resolve("x").resolve("summary.json").toFile()).get("provenance");
+        assertEquals(org.forgetfilter.io.Provenance.buildVersion(), prov.get("version").asText());
+        assertTrue(prov.get("djl").asText().matches("\\d+\\.\\d+.*") && prov.get("libtorch").asText().matches(
+                "\\d+\\.\\d+.*"), prov.toString());
+        assertEquals(3, prov.get("config").get("seed").asInt(), "the configuration is JSON, not a toString");
+        assertEquals("fraction:0.25", prov.get("config").get("threshold").asText());
     }
 }

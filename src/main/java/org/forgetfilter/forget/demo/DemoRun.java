@@ -113,7 +113,7 @@ public final class DemoRun {
              LanguageModel lm = new LanguageModel(TransformerLm.create(manager, cfg, TransformerLm.randomWeights(cfg, seed)),
                      new ByteTokenizer(), "forgetfilter demo base model (random init)")) {
             new FinetuneRun(lm, new FinetuneRun.Settings(tc, null, template, cfg.maxPositions(), SafetensorsDtype.F32))
-                    .run(pretrain, dir, Map.of("made_by", ForgetFilter.VERSION + " demo"));
+                    .run(pretrain, dir, Map.of("made_by", org.forgetfilter.io.Provenance.toolVersion() + " demo"));
         }
         var rec = Json.MAPPER.createObjectNode();
         rec.put("examples", pretrain.size());
