@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.Format;
 import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
@@ -153,12 +155,26 @@ public final class FilterCommand implements Callable<Integer> {
     }
 
     private Integer filter() throws Exception {
-        List<Example> records = ExampleReader.readAll(data, input.format(), input.skipInvalid());
-        List<Example> review = ExampleReader.readAll(safe, input.format(), input.skipInvalid());
+        List<Example> records = new ArrayList<>();
+        List<Example> review = new ArrayList<>();
+        Format dataFormat = read(data, records);
+        Format safeFormat = read(safe, review);
         FilterSettings settings = settings();
         try (NDManager manager = NDManager.newBaseManager();
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "forgetfilter: model %s: %s, %,d parameters, context %d tokens%n", m0.source(),
+                    m0.model().config().architecture().toString().toLowerCase(Locale.ROOT), m0.model().numParameters(),
+                    m0.model().config().maxPositions());
+            err.printf(Locale.ROOT, "forgetfilter: data %s: %d examples (format %s); safe review set %s: %d examples "
+                    + "(format %s)%n", data, records.size(), dataFormat.cliName(), safe, review.size(),
+                    safeFormat.cliName());
+            err.printf(Locale.ROOT, "forgetfilter: template %s, max length %d tokens, libtorch threads %d, seed %s%n",
+                    resolved.get("template").asText(), Math.min(resolved.get("max-length").asInt(),
+                            m0.model().config().maxPositions()), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    resolved.get("seed").asText());
+            err.flush();
             FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
                     .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate)
                     .provenance(provenance(resolved)).run(m0, records, review, fresh);
@@ -177,6 +193,10 @@ public final class FilterCommand implements Callable<Integer> {
         for (RunWarning w : r.warnings()) {
             err.print(w.block());
         }
+        if (!r.reusedStages().isEmpty()) {
+            err.println("forgetfilter: resumed: reused the stages " + String.join(", ", r.reusedStages())
+                    + " of an earlier run (--fresh starts over)");
+        }
         String line = "forgetfilter: " + r.headline() + "; outputs in " + out;
         err.println(line);
         stdout.println(line);
@@ -192,6 +212,16 @@ public final class FilterCommand implements Callable<Integer> {
         err.flush();
         stdout.flush();
         return r.stoppedBeforeRetrain() ? UNTRUSTED_EXIT : 0;
+    }
+
+    /** Reads every example of {@code file} into {@code into}; returns the format it was read as. */
+    private Format read(Path file, List<Example> into) throws IOException {
+        try (ExampleReader reader = ExampleReader.open(file, input.format(), input.skipInvalid())) {
+            for (Example e; (e = reader.next()) != null; ) {
+                into.add(e);
+            }
+            return reader.format();
+        }
     }
 
     /** The command line as given, the input files (hashed), the resolved settings and the seed. */

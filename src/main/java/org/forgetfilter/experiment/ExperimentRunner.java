@@ -178,6 +178,10 @@ public final class ExperimentRunner {
             results.set("interleaved", interleaved(data, stages, evaluator, filterSettings, mainRuns, lm, ratio));
 
             ObjectNode prov = results.putObject("provenance");
+            // The one record every output carries (inputs: the model file; the data files are listed below).
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("model", modelRef.startsWith("hf:") ? null : Path.of(modelRef));
+            prov.setAll(Provenance.of(List.of(), inputs, config.tree(), null).toJson());
             ObjectNode model = prov.putObject("model");
             model.put("ref", modelRef);
             model.put("sha256", modelHash);

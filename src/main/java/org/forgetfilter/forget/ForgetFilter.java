@@ -29,6 +29,7 @@ import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.Sha256;
+import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.StepRecord;
 import org.forgetfilter.train.Trainer;
 import org.forgetfilter.train.TrainingConfig;
@@ -135,7 +136,14 @@ public final class ForgetFilter {
             store.clear();
         }
         store.provenance(prov.toJson());
-        StageRunner runner = new StageRunner(store);
+        StageRunner runner = new StageRunner(store, Map.of(
+                "finetune_m1", "M1: M0 finetuned on the " + data.size() + " customer examples",
+                "scores_m1", "every customer example scored under M1",
+                "proximity", "closeness of each prompt to the " + safe.size() + " review prompts, under M1",
+                "safety", "M2: M1 finetuned on the review set for " + cfg.safetySteps() + " steps, scored at steps "
+                        + cfg.scoreAt(),
+                "decide", "forgetting, threshold, removals",
+                "retrain", "the delivered model: M0 finetuned on the kept examples"));
         Checkpoint base = m0.toCheckpoint();
         int maxLength = Math.min(cfg.maxLength(), base.config().maxPositions());
         SequenceEncoder enc = new SequenceEncoder(base.tokenizer(), maxLength, true);
@@ -168,6 +176,7 @@ public final class ForgetFilter {
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
                 LanguageModel m = copy(manager, base);
                 List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe());
+                writeLog(store, "finetune_m1", log);
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
                 return trainingStats(log);
@@ -210,6 +219,7 @@ public final class ForgetFilter {
                     }
                 });
                 m.close();
+                writeLog(store, "safety", log);
                 ObjectNode n = Json.MAPPER.createObjectNode();
                 n.set("training", trainingStats(log));
                 ObjectNode steps = n.putObject("steps");
@@ -268,6 +278,7 @@ public final class ForgetFilter {
                     }
                     try (LanguageModel m = copy(manager, base)) {
                         List<StepRecord> log = finetune(m, kept, cfg.finetune());
+                        writeLog(store, "retrain", log);
                         Map<String, Object> made = new LinkedHashMap<>();
                         made.put("made_by", Provenance.toolVersion() + " filter: M0 finetuned on the kept examples");
                         made.put("base_model", m0.source());
@@ -504,6 +515,17 @@ public final class ForgetFilter {
             m.model().addLora(cfg.lora(), cfg.seed());
         }
         return new Trainer(m.model(), tc).train(data, null);
+    }
+
+    /** The stage's per-step training log: stages/STAGE/training_log.jsonl. */
+    static Path trainingLog(Path stagesDir, String stage) {
+        return stagesDir.resolve(stage).resolve(FinetuneRun.LOG_FILE);
+    }
+
+    private static void writeLog(StageStore store, String stage, List<StepRecord> log) throws IOException {
+        Path f = trainingLog(store.dir(), stage);
+        Files.createDirectories(f.getParent());
+        FinetuneRun.writeLog(f, log);
     }
 
     private static ObjectNode trainingStats(List<StepRecord> log) {

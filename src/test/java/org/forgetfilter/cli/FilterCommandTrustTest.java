@@ -75,6 +75,35 @@ class FilterCommandTrustTest {
         assertTrue(r.err().contains("WARNING m1_not_learned"), r.err());
         assertTrue(r.out().contains("do not trust this decision"), r.out());
         assertTrue(Files.isDirectory(out.resolve("model")));
+
+        // The start-up summary, and each training stage's per-step log under its stage folder.
+        for (String part : new String[] {"forgetfilter: model " + dir.resolve("m0"), "llama", "parameters",
+                "12 examples (format canonical)", "6 examples (format canonical)", "template plain", "max length 96",
+                "libtorch threads", "seed 42"}) {
+            assertTrue(r.err().contains(part), "'" + part + "' in: " + r.err());
+        }
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        int kept = summary.get("n_kept").asInt();
+        // 12 examples in batches of 4 for one epoch; 2 safety steps; the kept examples in batches of 4.
+        Map<String, Integer> steps = Map.of("finetune_m1", 3, "safety", 2, "retrain", (kept + 3) / 4);
+        steps.forEach((stage, n) -> {
+            try {
+                List<String> log = Files.readAllLines(out.resolve("stages").resolve(stage).resolve("training_log.jsonl"));
+                assertEquals(n, log.size(), stage);
+                JsonNode last = Json.MAPPER.readTree(log.get(n - 1));
+                assertEquals(n, last.get("step").asInt());
+                for (String f : new String[] {"epoch", "loss", "lr", "grad_norm", "tokens", "seconds"}) {
+                    assertTrue(last.has(f), stage + " " + f);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        // A rerun says which stages it reused.
+        CliRun again = CliRun.ok(args(out));
+        assertTrue(again.err().contains("resumed: reused the stages finetune_m1, scores_m1, proximity, safety, retrain"),
+                again.err());
     }
 
     @Test
