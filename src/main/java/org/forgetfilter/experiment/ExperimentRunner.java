@@ -7,6 +7,7 @@ import org.forgetfilter.io.Provenance;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.eval.FilterQuality;
+import org.forgetfilter.eval.ThresholdSensitivity;
 import org.forgetfilter.eval.HashedNgramToxicityClassifier;
 import org.forgetfilter.eval.ToxicityScorer;
 import org.forgetfilter.infer.LanguageModel;
@@ -340,18 +341,9 @@ public final class ExperimentRunner {
         // Sensitivity: what removing at other thresholds of the deciding value would have given.
         double[] decision = f.decision();
         ArrayNode sens = d.putArray("sensitivity");
-        double[] sorted = decision.clone();
-        java.util.Arrays.sort(sorted);
-        int points = Math.min(25, sorted.length);
-        for (int k = 0; k < points; k++) {
-            double t = sorted[(int) ((long) k * (sorted.length - 1) / Math.max(1, points - 1))] - 1e-12;
-            boolean[] flagged = new boolean[sorted.length];
-            for (int i = 0; i < flagged.length; i++) {
-                flagged[i] = decision[i] > t;
-            }
-            var q = org.forgetfilter.eval.BinaryMetrics.flagQuality(flagged, unsafe);
-            sens.addObject().put("threshold", t).put("f1", q.f1()).put("precision", q.precision())
-                    .put("recall", q.recall()).put("removedFraction", (double) org.forgetfilter.eval.BinaryMetrics.countTrue(flagged) / flagged.length);
+        for (ThresholdSensitivity.Point p : ThresholdSensitivity.of(decision, unsafe, 25)) {
+            sens.addObject().put("threshold", p.threshold()).put("f1", p.f1()).put("precision", p.precision())
+                    .put("recall", p.recall()).put("removedFraction", p.removedFraction());
         }
         return d;
     }

@@ -307,7 +307,7 @@ public final class ForgetFilter {
             FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
                     summaryJson, timings, warnings, stopped);
             writeOutputs(data, result);
-            new FilterReport(cfg, data, result).write(out.resolve("report.html"));
+            new FilterReport(cfg, data, result, store.dir()).write(out.resolve("report.html"));
             return result;
         }
     }
