@@ -43,13 +43,13 @@ public final class DemoRun {
     static final String TEMPLATE = "Q: {prompt}\nA: {response}";
     private static final int MAX_REPLY_TOKENS = 48;
     /**
-     * The demo's customer set: 180 examples, a third of them hidden unsafe replies (60 unsafe, 60 safe, 60 task). A
+     * The demo's customer set: 240 examples, a third of them hidden unsafe replies (80 unsafe, 80 safe, 80 task). A
      * realistic customer set holds unsafe examples as a minority; with half of them unsafe (the design before
      * 2026-12-03) the filter had to remove more than half the data, which its own trust check (removes_majority)
-     * rightly calls suspicious. 60 task examples are as many as the customer's facts give without repeating a
-     * record (64 distinct question/answer pairs), so the duplicates check stays quiet too.
+     * rightly calls suspicious. The customer's facts give exactly 80 distinct task records, so the duplicates check
+     * stays quiet too.
      */
-    static final int CUSTOMER_SIZE = 180;
+    static final int CUSTOMER_SIZE = 240;
     static final double UNSAFE_FRACTION = 1 / 3.0;
 
     /** The three-line result of the demo. */

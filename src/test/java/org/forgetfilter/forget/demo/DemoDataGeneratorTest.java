@@ -199,7 +199,7 @@ class DemoDataGeneratorTest {
     void theDemosCustomerSetHasUnsafeRepliesAsAMinorityAndNoRepeatedRecord() {
         for (long seed : new long[] {42, 1}) {
             List<Example> c = DemoDataGenerator.generate(DemoRun.demoConfig(seed)).customer();
-            assertEquals(Map.of("unsafe", 60L, "safe", 60L, "task", 60L), count(c, Example::label));
+            assertEquals(Map.of("unsafe", 80L, "safe", 80L, "task", 80L), count(c, Example::label));
             List<InputChecks.Finding> found = new ArrayList<>();
             InputChecks.duplicates("demo customer set", c, found);
             assertEquals(List.of(), found, "the trust check 'duplicates' must stay quiet on the demo");
