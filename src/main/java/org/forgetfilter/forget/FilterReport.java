@@ -194,7 +194,7 @@ final class FilterReport {
         double[] x = pts.stream().mapToDouble(ThresholdSensitivity.Point::threshold).toArray();
         LineChart lc = new LineChart().title("What other thresholds would remove").xLabel("threshold on the "
                         + decisionName()).yLabel(labels ? "fraction / metric" : "fraction removed").includeZero(true)
-                .colours(Map.of("fraction removed", Palette.DECISIONS.get("removed")));
+                .colours(Map.of("fraction removed", Palette.DECISIONS.get("removed"))).colours(Palette.METRICS);
         lc.series("fraction removed", x, pts.stream().mapToDouble(ThresholdSensitivity.Point::removedFraction)
                 .toArray());
         if (labels) {
@@ -270,7 +270,7 @@ final class FilterReport {
         Table t = new Table("quantity", "value").decimals(4);
         t.row("examples in / kept / removed", s.get("n_input").asInt() + " / " + s.get("n_kept").asInt() + " / "
                 + s.get("n_removed").asInt());
-        t.row("threshold", r.threshold().threshold());
+        t.row("threshold", sig(r.threshold().threshold()));
         t.row("warnings", r.warnings().isEmpty() ? "none"
                 : String.join(", ", r.warnings().stream().map(RunWarning::code).toList()));
         JsonNode m = s.get("metrics");
@@ -306,13 +306,13 @@ final class FilterReport {
             Example e = data.get(i);
             ExampleOutcome o = r.outcomes().get(i);
             List<Object> row = new ArrayList<>();
-            row.add(o.decision());
+            row.add(sig(o.decision()));
             row.add(e.id());
             row.add(o.line());
             if (labels) {
                 row.add(e.label());
             }
-            row.add(o.forgetting());
+            row.add(sig(o.forgetting()));
             if (r.proximity() != null) {
                 row.add(o.weight());
             }
@@ -339,6 +339,11 @@ final class FilterReport {
         }
         g.values().removeIf(List::isEmpty);
         return g;
+    }
+
+    /** Four significant digits: decision values may be tiny (a model that learned nothing forgets nothing). */
+    private static String sig(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static double[] pick(double[] v, List<Integer> idx) {

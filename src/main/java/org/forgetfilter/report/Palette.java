@@ -26,6 +26,10 @@ public final class Palette {
     public static final java.util.Map<String, String> DECISIONS = java.util.Map.of(
             "removed", "#CC79A7", "kept", "#56B4E9");
 
+    /** The colours of filter-quality curves, distinct from both of the above: precision, recall, F1. */
+    public static final java.util.Map<String, String> METRICS = java.util.Map.of(
+            "precision", "#E69F00", "recall", "#000000", "F1", "#7F7F7F");
+
     private Palette() {
     }
 
