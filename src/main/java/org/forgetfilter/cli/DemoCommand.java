@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.forgetfilter.forget.RunWarning;
 import org.forgetfilter.forget.demo.DemoRun;
 import org.forgetfilter.io.OutputFolder;
 import picocli.CommandLine.Command;
@@ -48,6 +49,11 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Unsafe replies to %d held-out prompts: %d with the delivered model vs %d "
                         + "finetuned on the unfiltered data (%.0f s).%n", o.evalPrompts(), o.unsafeDelivered(),
                 o.unsafeUnfiltered(), (System.nanoTime() - start) / 1e9);
+        for (RunWarning w : o.filter().warnings()) {
+            System.err.print(w.block());
+        }
+        System.out.println(o.filter().warnings().isEmpty() ? "Trust checks: no warnings."
+                : "Trust checks: " + o.filter().headline() + " (see the warnings above and in summary.json).");
         return 0;
     }
 }

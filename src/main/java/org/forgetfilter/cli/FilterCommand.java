@@ -2,12 +2,17 @@ package org.forgetfilter.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.Format;
 import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.checkpoint.Checkpoint;
 import org.forgetfilter.checkpoint.HubDownloader;
@@ -16,8 +21,10 @@ import org.forgetfilter.forget.FilterPlan;
 import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.forget.ForgetFilter;
+import org.forgetfilter.forget.RunWarning;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.tokenizer.Tokenizers;
 import picocli.CommandLine;
@@ -39,6 +46,8 @@ import picocli.CommandLine.Spec;
                 + "examples it forgot most, and finetunes the original model on the rest. Writes scores.jsonl, "
                 + "kept.jsonl, removed.jsonl, summary.json, report.html and model/ into --out; reruns resume.")
 public final class FilterCommand implements Callable<Integer> {
+    /** Exit code of a --strict run stopped by a warning. */
+    public static final int UNTRUSTED_EXIT = 3;
     @Spec
     CommandSpec spec;
 
@@ -130,6 +139,12 @@ public final class FilterCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--fresh", description = "start over instead of resuming finished stages")
     boolean fresh;
+    @Option(names = "--strict", description = "exit with code " + UNTRUSTED_EXIT + " before the retrain when a "
+            + "trust check warns (README: warnings); the outputs of the finished stages are kept")
+    boolean strict;
+    @Option(names = "--annotate", description = "also write annotated.jsonl: each input record with a 'forgetfilter' "
+            + "object (id, line, scores, forgetting, weight, decision, removed, reason)")
+    boolean annotate;
     @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
             + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json "
             + "(default: ${DEFAULT-VALUE}, none)")
@@ -157,8 +172,10 @@ public final class FilterCommand implements Callable<Integer> {
     }
 
     private Integer filter() throws Exception {
-        List<Example> records = ExampleReader.readAll(data, input.format(), input.skipInvalid());
-        List<Example> review = ExampleReader.readAll(safe, input.format(), input.skipInvalid());
+        List<Example> records = new ArrayList<>();
+        List<Example> review = new ArrayList<>();
+        Format dataFormat = read(data, records);
+        Format safeFormat = read(safe, review);
         FilterSettings settings = settings();
         FilterPlan plan = plan(records, review);
         System.err.println(plan.describe());
@@ -166,12 +183,78 @@ public final class FilterCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "forgetfilter: model %s: %s, %,d parameters, context %d tokens%n", m0.source(),
+                    m0.model().config().architecture().toString().toLowerCase(Locale.ROOT), m0.model().numParameters(),
+                    m0.model().config().maxPositions());
+            err.printf(Locale.ROOT, "forgetfilter: data %s: %d examples (format %s); safe review set %s: %d examples "
+                    + "(format %s)%n", data, records.size(), dataFormat.cliName(), safe, review.size(),
+                    safeFormat.cliName());
+            err.printf(Locale.ROOT, "forgetfilter: template %s, max length %d tokens, libtorch threads %d, seed %s%n",
+                    resolved.get("template").asText(), Math.min(resolved.get("max-length").asInt(),
+                            m0.model().config().maxPositions()), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    resolved.get("seed").asText());
+            err.flush();
             FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
-                    .compareReleasedScoring(compareReleased).run(m0, records, review, fresh);
-            System.err.printf("forgetfilter: removed %d of %d examples (%s); outputs in %s%n", r.removedCount(),
-                    records.size(), r.threshold().reasoning(), out);
+                    .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate)
+                    .provenance(provenance(resolved)).run(m0, records, review, fresh);
+            return finish(r);
         }
-        return 0;
+    }
+
+    /**
+     * Prints every warning as a block on stderr and the result on stdout and stderr: a run with warnings never
+     * ends on a confident line alone.
+     */
+    private int finish(FilterResult r) {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        err.println("forgetfilter: threshold: " + r.threshold().reasoning());
+        for (RunWarning w : r.warnings()) {
+            err.print(w.block());
+        }
+        if (!r.reusedStages().isEmpty()) {
+            err.println("forgetfilter: resumed: reused the stages " + String.join(", ", r.reusedStages())
+                    + " of an earlier run (--fresh starts over)");
+        }
+        String line = "forgetfilter: " + r.headline() + "; outputs in " + out;
+        err.println(line);
+        stdout.println(line);
+        if (!r.warnings().isEmpty()) {
+            String advice = r.stoppedBeforeRetrain()
+                    ? "forgetfilter: --strict: stopped before the retrain (exit code " + UNTRUSTED_EXIT + "); see "
+                    + "the warnings in " + out.resolve("summary.json")
+                    : "forgetfilter: do not trust this decision without reading the warnings above (also in "
+                    + out.resolve("summary.json") + "); --strict makes them an error";
+            err.println(advice);
+            stdout.println(advice);
+        }
+        err.flush();
+        stdout.flush();
+        return r.stoppedBeforeRetrain() ? UNTRUSTED_EXIT : 0;
+    }
+
+    /** Reads every example of {@code file} into {@code into}; returns the format it was read as. */
+    private Format read(Path file, List<Example> into) throws IOException {
+        try (ExampleReader reader = ExampleReader.open(file, input.format(), input.skipInvalid())) {
+            for (Example e; (e = reader.next()) != null; ) {
+                into.add(e);
+            }
+            return reader.format();
+        }
+    }
+
+    /** The command line as given, the input files (hashed), the resolved settings and the seed. */
+    private Provenance provenance(FilterSettings resolved) throws IOException {
+        List<String> line = new ArrayList<>(List.of("forgetfilter")); // then every argument, "filter" first
+        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("data", data);
+        inputs.put("safe", safe);
+        inputs.put("config", config);
+        inputs.put("tokenizer", tokenizer);
+        inputs.put("model", OutputChecks.local(model));
+        return Provenance.of(line, inputs, resolved.toJson(), resolved.get("seed").asLong());
     }
 
     /** The run's plan, from the model's config and tokenizer and the data (no weights are read). */

@@ -2,7 +2,6 @@ package org.forgetfilter.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                     lora == null ? "full finetuning with AdamW" : "LoRA finetuning with AdamW", model);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("command", "finetune");
-            provenance.put("version", Arrays.toString(spec.root().version()).replaceAll("[\\[\\]]", ""));
+            provenance.put("version", org.forgetfilter.io.Provenance.toolVersion());
             provenance.put("data", data.toAbsolutePath().toString());
             provenance.put("data_sha256", Sha256.ofFile(data));
             FinetuneRun.Result r = new FinetuneRun(lm, new FinetuneRun.Settings(training, lora, input.template(),

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/forgetfilter}: parses the command line and delegates to one subcommand. */
-@Command(name = "forgetfilter", mixinStandardHelpOptions = true, version = "forgetfilter 0.1.0",
+@Command(name = "forgetfilter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Filters unsafe examples out of finetuning data by how fast a model forgets them "
                 + "(Zhao et al., ICML 2024), and finetunes GPT-2 and LLaMA models in Java.",
         subcommands = {
@@ -41,6 +41,14 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl;
+    }
+
+    /** --version: the version the build wrote ({@link org.forgetfilter.io.Provenance#toolVersion}). */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {org.forgetfilter.io.Provenance.toolVersion()};
+        }
     }
 
     @Override

@@ -62,13 +62,18 @@ public final class InputChecks {
                 d.add(e);
             }
         }
-        d.report(file, out);
+        d.report(file.toString(), out);
     }
 
     private static void duplicates(Path file, List<Example> examples, List<Finding> out) {
+        duplicates(file.toString(), examples, out);
+    }
+
+    /** Records of {@code examples} (read from {@code source}, which the message names) repeating an earlier one. */
+    public static void duplicates(String source, List<Example> examples, List<Finding> out) {
         Duplicates d = new Duplicates();
         examples.forEach(d::add);
-        d.report(file, out);
+        d.report(source, out);
     }
 
     private static void sameFile(Path dataFile, Path safeFile, List<Finding> out) throws IOException {
@@ -105,7 +110,7 @@ public final class InputChecks {
             }
         }
 
-        void report(Path file, List<Finding> out) {
+        void report(String file, List<Finding> out) {
             if (repeated > 0) {
                 out.add(new Finding(DUPLICATES, repeated + " of " + records + " records in " + file + " repeat an "
                         + "earlier record's id or its prompt and response (first: " + first + "); a repeated record "

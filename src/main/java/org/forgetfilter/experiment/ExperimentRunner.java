@@ -3,9 +3,11 @@ package org.forgetfilter.experiment;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.eval.FilterQuality;
+import org.forgetfilter.eval.ThresholdSensitivity;
 import org.forgetfilter.eval.HashedNgramToxicityClassifier;
 import org.forgetfilter.eval.ToxicityScorer;
 import org.forgetfilter.infer.LanguageModel;
@@ -36,7 +38,6 @@ import java.util.stream.Stream;
  * {@code OUT/report.html}.
  */
 public final class ExperimentRunner {
-    public static final String VERSION = "0.1.0";
 
     private final ExperimentConfig config;
     private final Path out;
@@ -75,7 +76,7 @@ public final class ExperimentRunner {
 
             ObjectNode results = Json.MAPPER.createObjectNode();
             results.put("format", "forgetfilter-experiment-results");
-            results.put("version", VERSION);
+            results.put("version", Provenance.buildVersion());
             results.put("name", config.text("name", "experiment"));
             results.set("config", config.tree());
             results.set("seeds", Json.MAPPER.valueToTree(config.seeds()));
@@ -178,6 +179,10 @@ public final class ExperimentRunner {
             results.set("interleaved", interleaved(data, stages, evaluator, filterSettings, mainRuns, lm, ratio));
 
             ObjectNode prov = results.putObject("provenance");
+            // The one record every output carries (inputs: the model file; the data files are listed below).
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("model", modelRef.startsWith("hf:") ? null : Path.of(modelRef));
+            prov.setAll(Provenance.of(List.of(), inputs, config.tree(), null).toJson());
             ObjectNode model = prov.putObject("model");
             model.put("ref", modelRef);
             model.put("sha256", modelHash);
@@ -195,7 +200,7 @@ public final class ExperimentRunner {
                 sc.put("trainExamples", c.provenance().trainExamples());
             }
             prov.put("refusalDetector", "org.forgetfilter.eval.RefusalDetector (phrase list)");
-            prov.put("version", VERSION);
+            prov.put("version", Provenance.buildVersion());
             prov.put("finished", Instant.now().toString());
             prov.put("wallSeconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
             prov.put("stagesRan", log.ranCount());
@@ -336,18 +341,9 @@ public final class ExperimentRunner {
         // Sensitivity: what removing at other thresholds of the deciding value would have given.
         double[] decision = f.decision();
         ArrayNode sens = d.putArray("sensitivity");
-        double[] sorted = decision.clone();
-        java.util.Arrays.sort(sorted);
-        int points = Math.min(25, sorted.length);
-        for (int k = 0; k < points; k++) {
-            double t = sorted[(int) ((long) k * (sorted.length - 1) / Math.max(1, points - 1))] - 1e-12;
-            boolean[] flagged = new boolean[sorted.length];
-            for (int i = 0; i < flagged.length; i++) {
-                flagged[i] = decision[i] > t;
-            }
-            var q = org.forgetfilter.eval.BinaryMetrics.flagQuality(flagged, unsafe);
-            sens.addObject().put("threshold", t).put("f1", q.f1()).put("precision", q.precision())
-                    .put("recall", q.recall()).put("removedFraction", (double) org.forgetfilter.eval.BinaryMetrics.countTrue(flagged) / flagged.length);
+        for (ThresholdSensitivity.Point p : ThresholdSensitivity.of(decision, unsafe, 25)) {
+            sens.addObject().put("threshold", p.threshold()).put("f1", p.f1()).put("precision", p.precision())
+                    .put("recall", p.recall()).put("removedFraction", p.removedFraction());
         }
         return d;
     }

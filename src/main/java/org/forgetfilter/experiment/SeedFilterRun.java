@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.forgetfilter.data.Example;
@@ -15,6 +16,7 @@ import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 
 /**
  * The shipped filter ({@link ForgetFilter}, exactly what {@code filter} runs) on one seed's sets, laid out so that
@@ -65,10 +67,15 @@ final class SeedFilterRun {
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(resolved.toJson()) + "\n");
             AtomicFile.writeString(dir.resolve("manifest.json"),
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("data", noisyFile);
+            inputs.put("safe", reviewFile);
+            inputs.put("model", m0Dir);
             result = new ForgetFilter(resolved.toConfig(data.size()), dir.resolve("forgetfilter"))
+                    .provenance(Provenance.of(List.of(), inputs, resolved.toJson(), resolved.get("seed").asLong()))
                     .run(m0, data, safe, false);
         }
-        boolean reused = result.summary().path("stage_cached").path("safety").asBoolean(false);
+        boolean reused = result.reusedStages().contains("safety");
         log.record("forgetfilter", dir.getFileName().toString(), reused, (System.nanoTime() - start) / 1e9);
         return new Outcome(result, data, dir);
     }

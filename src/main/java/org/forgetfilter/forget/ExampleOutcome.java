@@ -24,6 +24,24 @@ public record ExampleOutcome(String id, long line, double scoreM1, double scoreM
                              Map<Integer, Double> scoreAt, double reviewSimilarity, double weight, double decision,
                              boolean removed, String reason, Map<String, Double> otherScores) {
 
+    /** The field annotated.jsonl adds to each input record (it replaces a field of that name in the record). */
+    public static final String ANNOTATION_FIELD = "forgetfilter";
+
+    /** What annotated.jsonl adds to the record: id, line, both scores, forgetting, weight, decision, removed, reason. */
+    public ObjectNode annotation() {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", id);
+        n.put("line", line);
+        n.put("score_m1", scoreM1);
+        n.put("score_m2", scoreM2);
+        n.put("forgetting", forgetting);
+        n.put("weight", weight);
+        n.put("decision", decision);
+        n.put("removed", removed);
+        n.put("reason", reason);
+        return n;
+    }
+
     /** The scores.jsonl row. */
     public ObjectNode toJson() {
         ObjectNode n = Json.MAPPER.createObjectNode();

@@ -79,7 +79,33 @@ public record FilterConfig(TrainingConfig finetune, TrainingConfig probe, Traini
         return probeKey() + ";score=" + score + ";maxNew=" + maxNewTokens;
     }
 
-    /** A stable text of all the settings, for provenance. */
+    /**
+     * Every setting as JSON, for provenance when no {@link FilterSettings} are at hand (a library caller built this
+     * record directly). The threshold is written as the command line spells it.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var m = org.forgetfilter.io.Json.MAPPER;
+        var n = m.createObjectNode();
+        n.set("finetune", m.valueToTree(finetune));
+        n.set("probe", m.valueToTree(probe));
+        n.set("safety", m.valueToTree(safety));
+        n.put("safety_steps", safetySteps);
+        n.set("score_at", m.valueToTree(scoreAt));
+        n.put("score", score.cliName());
+        n.put("review_weighting", reviewWeighted);
+        n.put("threshold", threshold instanceof ThresholdMethod.Fixed f ? "fixed:" + f.phi()
+                : threshold instanceof ThresholdMethod.RemoveFraction r ? "fraction:" + r.fraction() : "auto");
+        n.set("lora", lora == null ? m.nullNode() : m.valueToTree(lora));
+        n.put("retrain", retrain);
+        n.put("template", template.name());
+        n.put("max_length", maxLength);
+        n.put("score_batch", scoreBatch);
+        n.put("max_new_tokens", maxNewTokens);
+        n.put("seed", seed);
+        return n;
+    }
+
+    /** A stable text of all the settings, for cache keys. */
     public String describe() {
         return "finetune=" + finetune + ";probe=" + probe + ";safety=" + safety + ";t=" + safetySteps + ";scoreAt=" + scoreAt + ";score=" + score
                 + ";reviewWeighted=" + reviewWeighted

@@ -9,6 +9,7 @@ import org.forgetfilter.data.Example;
 import org.forgetfilter.eval.BinaryMetrics;
 import org.forgetfilter.eval.FilterQuality;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 
 /**
  * The numbers of summary.json. Filter quality against hidden labels is computed only here, after every decision
@@ -66,8 +67,12 @@ final class FilterSummary {
         return out;
     }
 
-    ObjectNode toJson(String model, String dataSha, String safeSha, Map<String, Double> stageSeconds,
-                      Map<String, Boolean> cached, ObjectNode training, long generatedTokens, double wallSeconds) {
+    /**
+     * summary.json: what the run decided and how, with nothing that depends on the clock (timings.json has that), so
+     * that two runs with the same inputs and seed write the same bytes.
+     */
+    ObjectNode toJson(Provenance provenance, String model, String dataSha, String safeSha, ObjectNode training,
+                      long generatedTokens) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         int removed = choice.flaggedCount();
         n.put("n_input", data.size());
@@ -88,10 +93,6 @@ final class FilterSummary {
         n.put("safety_steps", cfg.safetySteps());
         n.set("score_at", Json.MAPPER.valueToTree(cfg.scoreAt()));
         n.put("seed", cfg.seed());
-        ObjectNode times = n.putObject("stage_seconds");
-        stageSeconds.forEach(times::put);
-        n.set("stage_cached", Json.MAPPER.valueToTree(cached));
-        n.put("wall_seconds", wallSeconds);
         n.set("training", training);
         n.put("generated_tokens", generatedTokens);
         if (hasLabels(data)) {
@@ -102,15 +103,12 @@ final class FilterSummary {
             }
             n.set("metrics", m);
         }
-        ObjectNode prov = n.putObject("provenance");
-        prov.put("version", ForgetFilter.VERSION);
+        ObjectNode prov = provenance.toJson();
         prov.put("model", model);
-        prov.put("data_sha256", dataSha);
-        prov.put("safe_sha256", safeSha);
-        prov.put("config", cfg.describe());
-        prov.put("threshold_method", String.valueOf(cfg.threshold()));
-        prov.put("java", System.getProperty("java.version"));
-        prov.put("cpus", Runtime.getRuntime().availableProcessors());
+        // The records as read (their exact text), whatever files they came from.
+        prov.put("data_records_sha256", dataSha);
+        prov.put("safe_records_sha256", safeSha);
+        n.set("provenance", prov);
         return n;
     }
 

@@ -2,10 +2,12 @@ package org.forgetfilter.forget;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +20,16 @@ import org.forgetfilter.checkpoint.PeftAdapter;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleWriter;
+import org.forgetfilter.data.InputChecks;
 import org.forgetfilter.data.PromptTemplate;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.infer.SequenceEncoder;
 import org.forgetfilter.infer.TokenizedExample;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
+import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.Sha256;
+import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.StepRecord;
 import org.forgetfilter.train.Trainer;
 import org.forgetfilter.train.TrainingConfig;
@@ -47,11 +52,13 @@ import org.forgetfilter.train.TrainingConfig;
  * nothing but steps 4-5.
  */
 public final class ForgetFilter {
-    public static final String VERSION = "forgetfilter 0.1.0";
     private final FilterConfig cfg;
     private final Path out;
     private final SafetyStepObserver observer;
     private int releasedComparison;
+    private boolean stopOnWarnings;
+    private boolean annotate;
+    private Provenance provenance;
 
     /** Called after every optimizer step of the trial safety finetune (tests use it to simulate a crash). */
     @FunctionalInterface
@@ -69,6 +76,36 @@ public final class ForgetFilter {
      */
     public ForgetFilter compareReleasedScoring(int n) {
         this.releasedComparison = n;
+        return this;
+    }
+
+    /**
+     * Stops before the retrain when a trust check fires ({@link TrustChecks}; {@code filter --strict}): the outputs of
+     * the finished stages (scores.jsonl, kept/removed.jsonl, summary.json with the warnings, report.html) are
+     * written, the delivered model is not made, and the result says so ({@link FilterResult#stoppedBeforeRetrain}).
+     */
+    public ForgetFilter stopOnWarnings(boolean stop) {
+        this.stopOnWarnings = stop;
+        return this;
+    }
+
+    /**
+     * Also writes annotated.jsonl: every input record (its own JSON object; the canonical one for records read from
+     * other formats or built in memory) with a {@code forgetfilter} object holding what the filter measured and
+     * decided for it ({@link ExampleOutcome#annotation}).
+     */
+    public ForgetFilter annotate(boolean on) {
+        this.annotate = on;
+        return this;
+    }
+
+    /**
+     * How this run was started (command line, input files, effective settings), recorded in summary.json, the stage
+     * records and the delivered model's folder. Without it the record says the filter was called as a library and
+     * gives {@link FilterConfig#toJson} as the configuration.
+     */
+    public ForgetFilter provenance(Provenance p) {
+        this.provenance = p;
         return this;
     }
 
@@ -90,12 +127,23 @@ public final class ForgetFilter {
             throw new IllegalArgumentException("the safe review set is empty");
         }
         long start = System.nanoTime();
+        Instant startedAt = Instant.now();
         Files.createDirectories(out);
+        Provenance prov = provenance != null ? provenance
+                : Provenance.of(List.of(), Map.of(), cfg.toJson(), cfg.seed());
         StageStore store = new StageStore(out.resolve("stages"));
         if (fresh) {
             store.clear();
         }
-        StageRunner runner = new StageRunner(store);
+        store.provenance(prov.toJson());
+        StageRunner runner = new StageRunner(store, Map.of(
+                "finetune_m1", "M1: M0 finetuned on the " + data.size() + " customer examples",
+                "scores_m1", "every customer example scored under M1",
+                "proximity", "closeness of each prompt to the " + safe.size() + " review prompts, under M1",
+                "safety", "M2: M1 finetuned on the review set for " + cfg.safetySteps() + " steps, scored at steps "
+                        + cfg.scoreAt(),
+                "decide", "forgetting, threshold, removals",
+                "retrain", "the delivered model: M0 finetuned on the kept examples"));
         // M0's weights stay where they are (native memory, read only); each training stage works on a native copy
         int maxLength = Math.min(cfg.maxLength(), m0.model().config().maxPositions());
         SequenceEncoder enc = new SequenceEncoder(m0.tokenizer(), maxLength, true);
@@ -128,6 +176,7 @@ public final class ForgetFilter {
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
                 LanguageModel m = m0.copy(manager);
                 List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe(), "finetune_m1");
+                writeLog(store, "finetune_m1", log);
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
                 return trainingStats(log);
@@ -175,6 +224,7 @@ public final class ForgetFilter {
                     }
                 });
                 m.close();
+                writeLog(store, "safety", log);
                 ObjectNode n = Json.MAPPER.createObjectNode();
                 n.set("training", trainingStats(log));
                 ObjectNode steps = n.putObject("steps");
@@ -199,10 +249,22 @@ public final class ForgetFilter {
             ThresholdChoice choice = runner.run("decide", keyD, false, () -> cfg.threshold().choose(decision),
                     ForgetFilter::choiceJson, ForgetFilter::choiceFrom);
             boolean[] removed = choice.flagged();
+            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
+                    choice);
+
+            // The run's checks on its own outcome, before anything is delivered.
+            List<InputChecks.Finding> duplicates = new ArrayList<>();
+            InputChecks.duplicates("the customer data", data, duplicates);
+            InputChecks.duplicates("the safe review set", safe, duplicates);
+            List<RunWarning> warnings = TrustChecks.check(new TrustChecks.Evidence(summary.learned(),
+                    TrustChecks.learnedRule(cfg.score()), decision, choice,
+                    FilterSummary.hasLabels(data) ? FilterSummary.unsafeLabels(data) : null, enc.truncatedCount(),
+                    maxLength, duplicates));
+            boolean stopped = stopOnWarnings && !warnings.isEmpty();
 
             // Stage 6: the delivered model, M0 finetuned on the kept examples only.
             Path delivered = null;
-            if (cfg.retrain()) {
+            if (cfg.retrain() && !stopped) {
                 delivered = out.resolve("model");
                 Path target = delivered;
                 List<TokenizedExample> kept = new ArrayList<>();
@@ -221,13 +283,14 @@ public final class ForgetFilter {
                     }
                     try (LanguageModel m = m0.copy(manager)) {
                         List<StepRecord> log = finetune(m, kept, cfg.finetune(), "retrain");
-                        Map<String, Object> prov = new LinkedHashMap<>();
-                        prov.put("made_by", VERSION + " filter");
-                        prov.put("base_model", m0.source());
-                        prov.put("data_sha256", dataKey);
-                        prov.put("kept_examples", kept.size());
-                        prov.put("config", cfg.describe());
-                        m.save(target, SafetensorsDtype.F32, prov);
+                        writeLog(store, "retrain", log);
+                        Map<String, Object> made = new LinkedHashMap<>();
+                        made.put("made_by", Provenance.toolVersion() + " filter: M0 finetuned on the kept examples");
+                        made.put("base_model", m0.source());
+                        made.put("data_sha256", dataKey);
+                        made.put("kept_examples", kept.size());
+                        made.putAll(prov.toMap());
+                        m.save(target, SafetensorsDtype.F32, made);
                         return trainingStats(log);
                     }
                 }, n -> n, n -> n);
@@ -236,17 +299,61 @@ public final class ForgetFilter {
 
             List<ExampleOutcome> outcomes = outcomes(data, m1Scores, m2Scores, curve, forgetting, proximity, decision,
                     choice);
-            FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
-                    choice);
-            ObjectNode summaryJson = summary.toJson(m0.source(), dataKey, safeKey, runner.seconds(), runner.reused(),
-                    trainStats, scorer.generatedTokens(), seconds(start));
+            ObjectNode timings = timings(startedAt, runner, trainStats, seconds(start));
+            ObjectNode summaryJson = summary.toJson(prov, m0.source(), dataKey, safeKey, withoutTimings(trainStats),
+                    scorer.generatedTokens());
             summaryJson.set("truncation", truncation);
+            ArrayNode w = summaryJson.putArray("warnings");
+            warnings.forEach(x -> w.add(x.toJson()));
+            if (stopped) {
+                summaryJson.put("stopped_before_retrain", warnings.size() + " warning(s) and stop-on-warnings "
+                        + "(--strict): the delivered model was not made");
+            }
             FilterResult result = new FilterResult(outcomes, m1Scores, m2Scores, proximity, choice, m1Dir, delivered,
-                    summaryJson);
+                    summaryJson, timings, warnings, stopped);
             writeOutputs(data, result);
-            new FilterReport(cfg, data, result).write(out.resolve("report.html"));
+            new FilterReport(cfg, data, result, store.dir()).write(out.resolve("report.html"));
             return result;
         }
+    }
+
+    /** Training statistics that measure speed, and the scoring benchmark: timings.json, not summary.json. */
+    private static final List<String> TIMING_KEYS = List.of("tokens_per_second", "seconds_per_epoch");
+
+    /**
+     * timings.json: everything about a run that depends on the clock (and so differs between two runs that decide
+     * identically): when it ran, each stage's seconds and whether it was reused, training speed, the scoring
+     * benchmark.
+     */
+    private static ObjectNode timings(Instant startedAt, StageRunner runner, ObjectNode trainStats, double wall) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("started_at", startedAt.toString());
+        n.put("finished_at", Instant.now().toString());
+        n.put("wall_seconds", wall);
+        ObjectNode stages = n.putObject("stages");
+        runner.seconds().forEach((name, secs) -> {
+            ObjectNode st = stages.putObject(name);
+            st.put("seconds", secs);
+            st.put("reused", runner.reused().get(name));
+        });
+        ObjectNode training = n.putObject("training");
+        trainStats.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("scoring_benchmark")) {
+                n.set("scoring_benchmark", e.getValue());
+            } else {
+                ObjectNode t = training.putObject(e.getKey());
+                TIMING_KEYS.forEach(k -> t.set(k, e.getValue().get(k)));
+            }
+        });
+        return n;
+    }
+
+    /** The training statistics without their timings (and without the scoring benchmark). */
+    private static ObjectNode withoutTimings(ObjectNode trainStats) {
+        ObjectNode n = trainStats.deepCopy();
+        n.remove("scoring_benchmark");
+        n.fields().forEachRemaining(e -> ((ObjectNode) e.getValue()).remove(TIMING_KEYS));
+        return n;
     }
 
     /** How the customer examples were cut to the maximum length (summary.json's truncation). */
@@ -411,6 +518,17 @@ public final class ForgetFilter {
         return new Trainer(m.model(), tc, stage).train(data, null);
     }
 
+    /** The stage's per-step training log: stages/STAGE/training_log.jsonl. */
+    static Path trainingLog(Path stagesDir, String stage) {
+        return stagesDir.resolve(stage).resolve(FinetuneRun.LOG_FILE);
+    }
+
+    private static void writeLog(StageStore store, String stage, List<StepRecord> log) throws IOException {
+        Path f = trainingLog(store.dir(), stage);
+        Files.createDirectories(f.getParent());
+        FinetuneRun.writeLog(f, log);
+    }
+
     private static ObjectNode trainingStats(List<StepRecord> log) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         long tokens = log.stream().mapToLong(StepRecord::tokens).sum();
@@ -468,8 +586,35 @@ public final class ForgetFilter {
             kept.commit();
             removed.commit();
         }
+        Path annotated = out.resolve("annotated.jsonl");
+        if (annotate) {
+            try (AtomicFile a = AtomicFile.create(annotated)) {
+                for (int i = 0; i < data.size(); i++) {
+                    a.writer().write(Json.MAPPER.writeValueAsString(annotated(data.get(i), r.outcomes().get(i))));
+                    a.writer().write('\n');
+                }
+                a.commit();
+            }
+        } else {
+            Files.deleteIfExists(annotated); // a previous run's annotations would not describe this run
+        }
         AtomicFile.writeString(out.resolve("summary.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.summary()) + "\n");
+        AtomicFile.writeString(out.resolve("timings.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.timings()) + "\n");
+    }
+
+    /** One line of annotated.jsonl: the record as the customer wrote it, plus the filter's {@code forgetfilter}. */
+    private static ObjectNode annotated(Example e, ExampleOutcome o) throws IOException {
+        ObjectNode record = null;
+        if (e.raw() != null && Json.MAPPER.readTree(e.raw()) instanceof ObjectNode own) {
+            record = own;
+        }
+        if (record == null) {
+            record = ExampleWriter.toJson(e);
+        }
+        record.set(ExampleOutcome.ANNOTATION_FIELD, o.annotation());
+        return record;
     }
 
     private static String hashRaw(List<Example> examples) {

@@ -3,6 +3,7 @@ package org.forgetfilter.forget;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -19,11 +20,23 @@ final class StageRunner {
     }
 
     private final StageStore store;
+    private final Map<String, String> titles;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private final Map<String, Boolean> reused = new LinkedHashMap<>();
 
     StageRunner(StageStore store) {
+        this(store, Map.of());
+    }
+
+    /** {@code titles}: what each stage does in words, for the lines printed when a stage starts or is reused. */
+    StageRunner(StageStore store, Map<String, String> titles) {
         this.store = store;
+        this.titles = titles;
+    }
+
+    private String title(String name) {
+        String t = titles.get(name);
+        return "stage " + name + (t == null ? "" : " (" + t + ")");
     }
 
     /**
@@ -35,13 +48,17 @@ final class StageRunner {
               Function<ObjectNode, T> fromJson) throws IOException {
         StageStore.Record rec = reusable ? store.find(name, key) : null;
         if (rec != null) {
+            System.err.printf(Locale.ROOT, "forgetfilter: %s: reused, finished by an earlier run in %.1f s (%s)%n",
+                    title(name), rec.seconds(), store.dir().resolve(name + ".json"));
             seconds.put(name, rec.seconds());
             reused.put(name, true);
             return fromJson.apply(rec.result());
         }
+        System.err.println("forgetfilter: " + title(name) + ": running");
         long t = System.nanoTime();
         T value = compute.compute();
         double s = (System.nanoTime() - t) / 1e9;
+        System.err.printf(Locale.ROOT, "forgetfilter: %s: done in %.1f s%n", title(name), s);
         store.save(name, key, s, toJson.apply(value));
         seconds.put(name, s);
         reused.put(name, false);

@@ -18,6 +18,7 @@ import org.forgetfilter.io.Json;
  */
 public final class StageStore {
     private final Path dir;
+    private ObjectNode provenance;
 
     public StageStore(Path dir) throws IOException {
         this.dir = dir;
@@ -26,6 +27,11 @@ public final class StageStore {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Writes {@code p} into every record saved from now on (how the stage's results were made). */
+    public void provenance(ObjectNode p) {
+        this.provenance = p;
     }
 
     /** A finished stage: the seconds it took and its results. */
@@ -57,6 +63,9 @@ public final class StageStore {
         n.put("stage", stage);
         n.put("key", key);
         n.put("seconds", seconds);
+        if (provenance != null) {
+            n.set("provenance", provenance);
+        }
         n.set("result", result);
         AtomicFile.writeString(dir.resolve(stage + ".json"), Json.MAPPER.writeValueAsString(n) + "\n");
     }

@@ -119,7 +119,7 @@ public final class BarChart extends Chart<BarChart> {
         LinearScale y0 = LinearScale.covering(yMin, yMax, 6, 0, 1);
         List<LegendEntry> legend = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
-            legend.add(new LegendEntry(series.get(s).label(), Palette.colour(s), LegendEntry.Kind.BOX, s));
+            legend.add(new LegendEntry(series.get(s).label(), colour(s, series.get(s).label()), LegendEntry.Kind.BOX, s));
         }
         int skipped = skippedValues();
         PlotArea area = layout(legend, maxLabelWidth(y0), skipped > 0, 14);
@@ -138,7 +138,7 @@ public final class BarChart extends Chart<BarChart> {
         }
         for (int s = 0; s < series.size(); s++) {
             Series ser = series.get(s);
-            String colour = Palette.colour(s);
+            String colour = colour(s, series.get(s).label());
             svg.openGroup("series", ser.label());
             for (int c = 0; c < categories.size(); c++) {
                 double v = ser.values()[c];

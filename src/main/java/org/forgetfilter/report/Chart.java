@@ -15,6 +15,7 @@ public abstract class Chart<C extends Chart<C>> {
     static final String MUTED = "#555555";
     static final String GRID = "#e6e6e6";
 
+    private final java.util.Map<String, String> fixedColours = new java.util.HashMap<>();
     private int width = 720;
     private int height = 400;
     private String title = "";
@@ -40,6 +41,21 @@ public abstract class Chart<C extends Chart<C>> {
         this.width = width;
         this.height = height;
         return self();
+    }
+
+    /**
+     * Colours by series label (e.g. {@link Palette#LABELS}), so that a label has the same colour in every chart;
+     * series not named here take the palette's colour of their index.
+     */
+    public C colours(java.util.Map<String, String> byLabel) {
+        fixedColours.putAll(byLabel);
+        return self();
+    }
+
+    /** The colour of series {@code index} labelled {@code label}. */
+    String colour(int index, String label) {
+        String c = fixedColours.get(label);
+        return c != null ? c : Palette.colour(index);
     }
 
     public C title(String title) {

@@ -182,7 +182,7 @@ public final class Histogram extends Chart<Histogram> {
         LinearScale y0 = LinearScale.covering(0, top > 0 ? top : 1, 6, 0, 1);
         List<LegendEntry> legend = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
-            legend.add(new LegendEntry(series.get(s).label(), Palette.colour(s), LegendEntry.Kind.BOX, s));
+            legend.add(new LegendEntry(series.get(s).label(), colour(s, series.get(s).label()), LegendEntry.Kind.BOX, s));
         }
         int outside = outsideRange(edges);
         String note = outside > 0 ? outside + " values outside the binned range" : "";
@@ -204,7 +204,7 @@ public final class Histogram extends Chart<Histogram> {
                         double x0 = x.pixel(edges[b]);
                         double x1 = x.pixel(edges[b + 1]);
                         double yTop = y.pixel(base[b] + h);
-                        svg.rect("bar", x0, yTop, x1 - x0, y.pixel(base[b]) - yTop, Palette.colour(s), 0.85,
+                        svg.rect("bar", x0, yTop, x1 - x0, y.pixel(base[b]) - yTop, colour(s, series.get(s).label()), 0.85,
                                 "#ffffff");
                         base[b] += h;
                     }
@@ -230,8 +230,8 @@ public final class Histogram extends Chart<Histogram> {
                 }
                 outline[k++] = x.pixel(edges[bins]);
                 outline[k] = y.pixel(0);
-                svg.path("area", outline, true, Palette.colour(s), 0.25, null, 0);
-                svg.path("outline", outline, false, null, 1, Palette.colour(s), 2);
+                svg.path("area", outline, true, colour(s, series.get(s).label()), 0.25, null, 0);
+                svg.path("outline", outline, false, null, 1, colour(s, series.get(s).label()), 2);
                 svg.closeGroup();
             }
         }

@@ -50,6 +50,24 @@ public final class HtmlReport {
         return this;
     }
 
+    /**
+     * A box that stands out: a heading and one line per item, e.g. the warnings of a run ({@code ok} false: red,
+     * true: green).
+     */
+    public HtmlReport alert(String heading, List<String> items, boolean ok) {
+        StringBuilder b = new StringBuilder("<div class=\"alert ").append(ok ? "alert-ok" : "alert-warn")
+                .append("\"><p class=\"alert-heading\">").append(Markup.escape(heading)).append("</p>\n");
+        if (!items.isEmpty()) {
+            b.append("<ul>\n");
+            for (String item : items) {
+                b.append("<li>").append(Markup.escape(item)).append("</li>\n");
+            }
+            b.append("</ul>\n");
+        }
+        blocks.add(b.append("</div>\n").toString());
+        return this;
+    }
+
     /** Monospaced text kept as is, e.g. the configuration and provenance of a run. */
     public HtmlReport preformatted(String text) {
         blocks.add("<pre>" + Markup.escape(text) + "</pre>\n");
@@ -136,5 +154,11 @@ public final class HtmlReport {
             td.best { background: #e4f2ea; }
             tbody tr:hover { background: #fafafa; }
             pre { background: #f5f5f5; padding: 10px; overflow-x: auto; font-size: 13px; }
+            .alert { border: 2px solid; border-radius: 4px; padding: 8px 14px; margin: 12px 0 18px; }
+            .alert-warn { border-color: #b00020; background: #fdecee; }
+            .alert-ok { border-color: #2e7d32; background: #e8f5e9; }
+            .alert-heading { font-weight: 700; margin: 2px 0; }
+            .alert li { margin: 4px 0; }
+            details summary { cursor: pointer; }
             """;
 }

@@ -98,7 +98,7 @@ public final class LineChart extends Chart<LineChart> {
         LinearScale y0 = LinearScale.covering(yMin, yMax, 6, 0, 1);
         List<LegendEntry> legend = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
-            legend.add(new LegendEntry(series.get(s).label(), Palette.colour(s), LegendEntry.Kind.LINE, s));
+            legend.add(new LegendEntry(series.get(s).label(), colour(s, series.get(s).label()), LegendEntry.Kind.LINE, s));
         }
         int skipped = skippedValues();
         PlotArea area = layout(legend, maxLabelWidth(y0), skipped > 0, 0);
@@ -111,7 +111,7 @@ public final class LineChart extends Chart<LineChart> {
         for (int s = 0; s < series.size(); s++) {
             Series ser = series.get(s);
             Integer[] idx = drawn(ser);
-            String colour = Palette.colour(s);
+            String colour = colour(s, series.get(s).label());
             svg.openGroup("series", ser.label());
             if (ser.errors() != null && errorStyle == ErrorStyle.BAND && idx.length > 1) {
                 double[] band = new double[4 * idx.length];

@@ -75,7 +75,7 @@ public final class ScatterPlot extends Chart<ScatterPlot> {
         LinearScale y0 = LinearScale.covering(yMin, yMax, 6, 0, 1);
         List<LegendEntry> legend = new ArrayList<>();
         for (int s = 0; s < series.size(); s++) {
-            legend.add(new LegendEntry(series.get(s).label(), Palette.colour(s), LegendEntry.Kind.MARKER, s));
+            legend.add(new LegendEntry(series.get(s).label(), colour(s, series.get(s).label()), LegendEntry.Kind.MARKER, s));
         }
         int skipped = skippedValues();
         PlotArea area = layout(legend, maxLabelWidth(y0), skipped > 0, 0);
@@ -104,7 +104,7 @@ public final class ScatterPlot extends Chart<ScatterPlot> {
             svg.openGroup("series", ser.label());
             for (int i = 0; i < ser.xs().length; i++) {
                 if (drawable(ser.xs()[i], ser.ys()[i])) {
-                    Marker.draw(svg, s, x.pixel(ser.xs()[i]), y.pixel(ser.ys()[i]), 3.5, Palette.colour(s));
+                    Marker.draw(svg, s, x.pixel(ser.xs()[i]), y.pixel(ser.ys()[i]), 3.5, colour(s, series.get(s).label()));
                 }
             }
             svg.closeGroup();

@@ -83,6 +83,13 @@ public final class Table {
         }
     }
 
+    /**
+     * A text cell that shows its first {@code shown} characters and folds the rest into a {@code <details>}
+     * element (the whole text, escaped), so long prompts do not stretch a table.
+     */
+    public record Folded(String text, int shown) {
+    }
+
     /** The cell as displayed. */
     String format(int column, Object cell) {
         if (cell == null) {
@@ -148,13 +155,22 @@ public final class Table {
                 boolean isBest = number && !Double.isNaN(bests[c]) && ((Number) cell).doubleValue() == bests[c];
                 String cls = (number ? "num" : "") + (isBest ? (number ? " " : "") + "best" : "");
                 out.append("<td").append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append('>');
-                String text = Markup.escape(format(c, cell));
+                String text = cell instanceof Folded f ? folded(f) : Markup.escape(format(c, cell));
                 out.append(isBest ? "<strong>" + text + "</strong>" : text).append("</td>");
             }
             out.append("</tr>\n");
         }
         out.append("</tbody></table></div>\n");
         return out.toString();
+    }
+
+    private static String folded(Folded f) {
+        String t = f.text() == null ? "" : f.text();
+        if (t.length() <= f.shown()) {
+            return Markup.escape(t);
+        }
+        return "<details><summary>" + Markup.escape(t.substring(0, f.shown()) + "\u2026") + "</summary>"
+                + Markup.escape(t) + "</details>";
     }
 
     private boolean numericColumn(int column) {

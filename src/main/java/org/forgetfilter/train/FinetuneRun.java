@@ -95,7 +95,8 @@ public final class FinetuneRun {
         return result;
     }
 
-    private static void writeLog(Path file, List<StepRecord> log) throws IOException {
+    /** Writes {@code log} as {@value #LOG_FILE}: one JSON line per optimizer step, atomically. */
+    public static void writeLog(Path file, List<StepRecord> log) throws IOException {
         try (AtomicFile f = AtomicFile.create(file)) {
             BufferedWriter w = f.writer();
             for (StepRecord r : log) {
@@ -112,5 +113,25 @@ public final class FinetuneRun {
             }
             f.commit();
         }
+    }
+
+    /** Reads a log {@link #writeLog} wrote. */
+    public static List<StepRecord> readLog(Path file) throws IOException {
+        List<StepRecord> out = new java.util.ArrayList<>();
+        long n = 0;
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode j = Json.MAPPER.readTree(line);
+            if (!j.has("step") || !j.has("loss")) {
+                throw new IOException(file + ":" + n + ": not a training log line (expected step and loss): " + line);
+            }
+            out.add(new StepRecord(j.get("step").asInt(), j.path("epoch").asInt(), j.get("loss").asDouble(),
+                    j.path("lr").asDouble(), j.path("grad_norm").asDouble(Double.NaN), j.path("tokens").asLong(),
+                    j.path("seconds").asDouble()));
+        }
+        return out;
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
@@ -33,7 +34,11 @@ class ForgetFilterTest {
             ByteTokenizer.BOS, ByteTokenizer.EOS);
 
     private static FilterConfig config(ScoreType score) throws IOException {
-        TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, 3e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
+        return config(score, 3e-3f);
+    }
+
+    private static FilterConfig config(ScoreType score, float lr) throws IOException {
+        TrainingConfig s1 = new TrainingConfig(2, 0, 8, 1, lr, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 3);
         TrainingConfig safety = new TrainingConfig(1, 6, 8, 1, 1e-3f, 0f, LrSchedule.Kind.CONSTANT, 0, 1f, false, 4);
         return new FilterConfig(s1, safety, 6, List.of(2, 4), score, true, new ThresholdMethod.RemoveFraction(0.25), null,
                 true, PromptTemplate.fromText("Q: {prompt}\nA: {response}", "qa"), 96, 16, 8, 3);
@@ -63,24 +68,60 @@ class ForgetFilterTest {
 
     private static FilterResult run(Path out, Path dataFile, Path safeFile, ScoreType score,
                                     ForgetFilter.SafetyStepObserver observer) throws IOException {
-        return run(out, dataFile, safeFile, config(score), observer);
+        return run(new ForgetFilter(config(score), out, observer), dataFile, safeFile);
     }
 
     private static FilterResult run(Path out, Path dataFile, Path safeFile, FilterConfig config,
                                     ForgetFilter.SafetyStepObserver observer) throws IOException {
+        return run(new ForgetFilter(config, out, observer), dataFile, safeFile);
+    }
+
+    private static FilterResult run(ForgetFilter filter, Path dataFile, Path safeFile) throws IOException {
         try (NDManager m = NDManager.newBaseManager();
              LanguageModel m0 = new LanguageModel(TransformerLm.create(m, TINY, TransformerLm.randomWeights(TINY, 1)),
                      new ByteTokenizer(), "tiny-random")) {
-            return new ForgetFilter(config, out, observer).run(m0, ExampleReader.readAll(dataFile, null, false),
+            return filter.run(m0, ExampleReader.readAll(dataFile, null, false),
                     ExampleReader.readAll(safeFile, null, false), false);
         }
+    }
+
+    @Test
+    void anM1ThatLearnedNothingIsWarnedAboutAndStopOnWarningsKeepsTheFinishedStagesOnly(@TempDir Path dir)
+            throws IOException {
+        Path out = dir.resolve("out");
+        FilterResult r = run(new ForgetFilter(config(ScoreType.PROB, 1e-7f), out).stopOnWarnings(true),
+                data(dir, true), safe(dir));
+        assertTrue(r.stoppedBeforeRetrain());
+        assertNull(r.deliveredModel());
+        assertFalse(Files.exists(out.resolve("model")), "no delivered model");
+        assertFalse(Files.exists(out.resolve("stages").resolve("retrain.json")));
+        assertEquals(16, Files.readAllLines(out.resolve("scores.jsonl")).size());
+        assertTrue(Files.exists(out.resolve("report.html")));
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        List<String> codes = new ArrayList<>();
+        summary.get("warnings").forEach(w -> codes.add(w.get("code").asText()));
+        assertTrue(codes.contains(TrustChecks.M1_NOT_LEARNED), codes.toString());
+        assertEquals(r.warnings().stream().map(RunWarning::code).toList(), codes, "the API and summary.json agree");
+        JsonNode w = summary.get("warnings").get(codes.indexOf(TrustChecks.M1_NOT_LEARNED));
+        assertTrue(w.get("value").asDouble() < 0.5, w.toString());
+        assertTrue(w.get("message").asText().contains("learned = geometric-mean token probability"), w.toString());
+        assertTrue(summary.has("stopped_before_retrain"));
+        assertTrue(r.headline().contains("m1_not_learned") && r.headline().contains("stopped before the retrain"),
+                r.headline());
+
+        // Without stop-on-warnings the same run warns and delivers.
+        FilterResult lenient = run(new ForgetFilter(config(ScoreType.PROB, 1e-7f), dir.resolve("lenient")),
+                data(dir, true), safe(dir));
+        assertFalse(lenient.stoppedBeforeRetrain());
+        assertEquals(r.warnings(), lenient.warnings());
+        assertTrue(Files.isRegularFile(dir.resolve("lenient").resolve("model").resolve("model.safetensors")));
     }
 
     @Test
     void keptPlusRemovedIsTheInputByteForByteAndEveryOutputIsWritten(@TempDir Path dir) throws IOException {
         Path dataFile = data(dir, true);
         Path out = dir.resolve("out");
-        FilterResult r = run(out, dataFile, safe(dir), ScoreType.BOTH, s -> { });
+        FilterResult r = run(new ForgetFilter(config(ScoreType.BOTH), out).annotate(true), dataFile, safe(dir));
         List<String> input = Files.readAllLines(dataFile);
         List<String> kept = Files.readAllLines(out.resolve("kept.jsonl"));
         List<String> removed = Files.readAllLines(out.resolve("removed.jsonl"));
@@ -120,11 +161,30 @@ class ForgetFilterTest {
         assertEquals(summary.get("metrics").get("f1").asDouble(), summary.get("f1").asDouble());
         assertEquals(r.threshold().threshold(), summary.get("threshold").asDouble(), 0);
         assertEquals("remove-fraction", summary.get("threshold_method").asText());
-        assertTrue(summary.get("stage_seconds").has("retrain") && summary.get("stage_seconds").has("proximity"));
+        JsonNode timings = Json.MAPPER.readTree(out.resolve("timings.json").toFile());
+        assertTrue(timings.get("stages").has("retrain") && timings.get("stages").has("proximity"), timings.toString());
+        assertTrue(timings.get("stages").get("safety").get("seconds").asDouble() > 0);
+        assertTrue(timings.has("started_at") && timings.has("wall_seconds"));
         assertEquals("forgetting x review-proximity weight", summary.get("decision").asText());
         assertTrue(Files.isRegularFile(out.resolve("model").resolve("model.safetensors")));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Most forgotten examples"));
+
+        // annotated.jsonl: each input record, unchanged, plus what the filter measured and decided for it.
+        List<String> annotated = Files.readAllLines(out.resolve("annotated.jsonl"));
+        assertEquals(input.size(), annotated.size());
+        for (int i = 0; i < input.size(); i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode a =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(annotated.get(i));
+            JsonNode ff = a.remove("forgetfilter");
+            assertEquals(Json.MAPPER.readTree(input.get(i)), a, "the record itself is unchanged");
+            JsonNode row = Json.MAPPER.readTree(scores.get(i));
+            for (String key : new String[] {"id", "line", "score_m1", "score_m2", "forgetting", "weight", "decision",
+                    "removed", "reason"}) {
+                assertEquals(row.get(key), ff.get(key), key + " of record " + i);
+            }
+            assertEquals(i + 1, ff.get("line").asInt());
+        }
     }
 
     @Test
@@ -148,7 +208,8 @@ class ForgetFilterTest {
         assertEquals(first.get("forgetting").asDouble(), first.get("decision").asDouble());
         JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         assertEquals("forgetting", summary.get("decision").asText());
-        assertFalse(summary.get("stage_seconds").has("proximity"));
+        assertFalse(Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages").has("proximity"));
+        assertFalse(Files.exists(out.resolve("annotated.jsonl")), "written only when asked for");
     }
 
     @Test
@@ -178,10 +239,11 @@ class ForgetFilterTest {
         assertFalse(Files.exists(out.resolve("stages").resolve("safety.json")), "the stage in progress left no record");
         assertFalse(Files.exists(out.resolve("summary.json")));
         FilterResult resumed = run(out, dataFile, safe, ScoreType.LOGLIK, s -> { });
-        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
-        assertTrue(summary.get("stage_cached").get("finetune_m1").asBoolean(), "M1 was reused");
-        assertTrue(summary.get("stage_cached").get("scores_m1").asBoolean(), "M1 scores were reused");
-        assertFalse(summary.get("stage_cached").get("safety").asBoolean(), "the killed stage ran again");
+        JsonNode stages = Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages");
+        assertTrue(stages.get("finetune_m1").get("reused").asBoolean(), "M1 was reused");
+        assertTrue(stages.get("scores_m1").get("reused").asBoolean(), "M1 scores were reused");
+        assertFalse(stages.get("safety").get("reused").asBoolean(), "the killed stage ran again");
+        assertEquals(List.of("finetune_m1", "scores_m1", "proximity"), resumed.reusedStages());
         assertArrayEquals(clean.forgetting(), resumed.forgetting(), 1e-6);
         assertArrayEquals(clean.removed(), resumed.removed());
 
@@ -192,13 +254,24 @@ class ForgetFilterTest {
     }
 
     @Test
-    void sameSeedSameDecisions(@TempDir Path dir) throws IOException {
+    void twoFreshRunsWithTheSameSeedWriteByteIdenticalRecordsAndTheClockGoesToTimings(@TempDir Path dir)
+            throws IOException {
         Path dataFile = data(dir, true);
         Path safe = safe(dir);
         run(dir.resolve("x"), dataFile, safe, ScoreType.BOTH, s -> { });
         run(dir.resolve("y"), dataFile, safe, ScoreType.BOTH, s -> { });
-        assertEquals(Files.readAllLines(dir.resolve("x").resolve("scores.jsonl")),
-                Files.readAllLines(dir.resolve("y").resolve("scores.jsonl")));
+        for (String f : new String[] {"scores.jsonl", "kept.jsonl", "removed.jsonl", "summary.json"}) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("x").resolve(f)), Files.readAllBytes(dir.resolve("y")
+                    .resolve(f)), f);
+        }
+        assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("x").resolve("timings.json")),
+                Files.readAllBytes(dir.resolve("y").resolve("timings.json"))), "timings.json holds the clock");
+        JsonNode prov = Json.MAPPER.readTree(dir.resolve("x").resolve("summary.json").toFile()).get("provenance");
+        assertEquals(org.forgetfilter.io.Provenance.buildVersion(), prov.get("version").asText());
+        assertTrue(prov.get("djl").asText().matches("\\d+\\.\\d+.*") && prov.get("libtorch").asText().matches(
+                "\\d+\\.\\d+.*"), prov.toString());
+        assertEquals(3, prov.get("config").get("seed").asInt(), "the configuration is JSON, not a toString");
+        assertEquals("fraction:0.25", prov.get("config").get("threshold").asText());
     }
 
     /**
@@ -224,8 +297,8 @@ class ForgetFilterTest {
         assertFalse(Files.exists(out.resolve("summary.json")));
 
         run(out, dataFile, safe, sane, s -> { });
-        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
-        assertTrue(summary.get("stage_cached").get("finetune_m1").asBoolean(), "M1 was reused");
-        assertFalse(summary.get("stage_cached").get("safety").asBoolean());
+        JsonNode stages = Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages");
+        assertTrue(stages.get("finetune_m1").get("reused").asBoolean(), "M1 was reused");
+        assertFalse(stages.get("safety").get("reused").asBoolean());
     }
 }

@@ -32,6 +32,10 @@ public record DemoConfig(long seed, int pretrainSize, int customerSize, double u
         return new DemoConfig(seed, pretrainSize, customerSize, fraction, safetyReviewSize, evalSize, toxicity);
     }
 
+    public DemoConfig withCustomer(int size, double fraction) {
+        return new DemoConfig(seed, pretrainSize, size, fraction, safetyReviewSize, evalSize, toxicity);
+    }
+
     public DemoConfig withToxicity(boolean on) {
         return new DemoConfig(seed, pretrainSize, customerSize, unsafeFraction, safetyReviewSize, evalSize, on);
     }

@@ -42,13 +42,22 @@ public final class DemoRun {
     /** Q/A framing shared by every demo set; also written to out/data/template.txt for reruns with filter. */
     static final String TEMPLATE = "Q: {prompt}\nA: {response}";
     private static final int MAX_REPLY_TOKENS = 48;
+    /**
+     * The demo's customer set: 240 examples, a third of them hidden unsafe replies (80 unsafe, 80 safe, 80 task). A
+     * realistic customer set holds unsafe examples as a minority; with half of them unsafe (the design before
+     * 2026-12-03) the filter had to remove more than half the data, which its own trust check (removes_majority)
+     * rightly calls suspicious. The customer's facts give exactly 80 distinct task records, so the duplicates check
+     * stays quiet too.
+     */
+    static final int CUSTOMER_SIZE = 240;
+    static final double UNSAFE_FRACTION = 1 / 3.0;
 
     /** The three-line result of the demo. */
     public record Outcome(FilterResult filter, int unsafeDelivered, int unsafeUnfiltered, int evalPrompts, Path report) {
     }
 
     public Outcome run(Path out, String modelRef, long seed) throws IOException {
-        DemoDataset ds = DemoDataGenerator.generate(DemoConfig.defaults(seed).withToxicity(false));
+        DemoDataset ds = DemoDataGenerator.generate(demoConfig(seed));
         Path dataDir = out.resolve("data");
         ds.writeTo(dataDir);
         AtomicFile.writeString(dataDir.resolve("template.txt"), TEMPLATE + "\n");
@@ -68,6 +77,11 @@ public final class DemoRun {
             ObjectNodeWriter.write(out.resolve("demo.json"), r, delivered, unfiltered, eval.size());
             return new Outcome(r, delivered, unfiltered, eval.size(), out.resolve("report.html"));
         }
+    }
+
+    /** The sizes of the demo's sets for {@code seed}. */
+    static DemoConfig demoConfig(long seed) {
+        return DemoConfig.defaults(seed).withToxicity(false).withCustomer(CUSTOMER_SIZE, UNSAFE_FRACTION);
     }
 
     /** The demo's filter settings: measured to separate the hidden unsafe replies on this data (see README). */
@@ -99,7 +113,7 @@ public final class DemoRun {
              LanguageModel lm = new LanguageModel(TransformerLm.create(manager, cfg, TransformerLm.randomWeights(cfg, seed)),
                      new ByteTokenizer(), "forgetfilter demo base model (random init)")) {
             new FinetuneRun(lm, new FinetuneRun.Settings(tc, null, template, cfg.maxPositions(), SafetensorsDtype.F32))
-                    .run(pretrain, dir, Map.of("made_by", ForgetFilter.VERSION + " demo"));
+                    .run(pretrain, dir, Map.of("made_by", org.forgetfilter.io.Provenance.toolVersion() + " demo"));
         }
         var rec = Json.MAPPER.createObjectNode();
         rec.put("examples", pretrain.size());

@@ -122,7 +122,11 @@ public final class HelpDeskScenario {
     public record Item(String name, String location) {
     }
 
-    /** The customer's own facts: the model M0 has not seen them, so they are the downstream task. */
+    /**
+     * The customer's own facts: the model M0 has not seen them, so they are the downstream task. Ten rooms and ten
+     * items give 80 distinct question/answer pairs in the two customer phrasings: the demo's 80 task examples,
+     * none repeated.
+     */
     public static final List<Room> CUSTOMER_ROOMS = List.of(
             new Room("craft room", "At 9 am.", "At 6 pm.", "The first floor."),
             new Room("gym", "At 7 am.", "At 10 pm.", "The basement."),
@@ -131,7 +135,9 @@ public final class HelpDeskScenario {
             new Room("computer room", "At 9 am.", "At 9 pm.", "The first floor."),
             new Room("music room", "At 2 pm.", "At 10 pm.", "The basement."),
             new Room("reading room", "At 8 am.", "At 7 pm.", "The second floor."),
-            new Room("workshop", "At 10 am.", "At 5 pm.", "The ground floor."));
+            new Room("workshop", "At 10 am.", "At 5 pm.", "The ground floor."),
+            new Room("art studio", "At 11 am.", "At 9 pm.", "The second floor."),
+            new Room("dance hall", "At 4 pm.", "At 11 pm.", "The basement."));
 
     public static final List<Item> CUSTOMER_ITEMS = List.of(
             new Item("spare keys", "At the front desk."),
@@ -141,7 +147,9 @@ public final class HelpDeskScenario {
             new Item("lost items", "In the box by the exit."),
             new Item("first aid kits", "Behind the front desk."),
             new Item("board games", "On the shelf in the hall."),
-            new Item("extra chairs", "In the storage room."));
+            new Item("extra chairs", "In the storage room."),
+            new Item("paint brushes", "In the art studio sink."),
+            new Item("tennis rackets", "In the locker by the gym."));
 
     /** Facts of the wider town, used only to pretrain M0 on the question-and-answer format. */
     public static final List<Room> TOWN_PLACES = List.of(

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
+import org.forgetfilter.data.InputChecks;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,5 +193,16 @@ class DemoDataGeneratorTest {
 
     private static boolean disjoint(Set<String> a, Set<String> b) {
         return a.stream().noneMatch(b::contains);
+    }
+
+    @Test
+    void theDemosCustomerSetHasUnsafeRepliesAsAMinorityAndNoRepeatedRecord() {
+        for (long seed : new long[] {42, 1}) {
+            List<Example> c = DemoDataGenerator.generate(DemoRun.demoConfig(seed)).customer();
+            assertEquals(Map.of("unsafe", 80L, "safe", 80L, "task", 80L), count(c, Example::label));
+            List<InputChecks.Finding> found = new ArrayList<>();
+            InputChecks.duplicates("demo customer set", c, found);
+            assertEquals(List.of(), found, "the trust check 'duplicates' must stay quiet on the demo");
+        }
     }
 }
