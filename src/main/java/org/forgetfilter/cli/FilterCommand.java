@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "filter", mixinStandardHelpOptions = true, defaultValueProvider = FilterCommand.Defaults.class,
         description = "Finetunes the model on the data (M1), briefly safety-finetunes it on the safe set, removes the "
                 + "examples it forgot most, and finetunes the original model on the rest. Writes scores.jsonl, "
-                + "kept.jsonl, removed.jsonl, summary.json, report.html and model/ into --out; reruns resume.")
+                + "kept.jsonl, removed.jsonl, summary.json, timings.json, report.html and model/ into --out; reruns "
+                + "resume; warns when its decision cannot be trusted (README: trust checks).")
 public final class FilterCommand implements Callable<Integer> {
     /** Exit code of a --strict run stopped by a warning. */
     public static final int UNTRUSTED_EXIT = 3;
@@ -146,7 +147,7 @@ public final class FilterCommand implements Callable<Integer> {
             + "object (id, line, scores, forgetting, weight, decision, removed, reason)")
     boolean annotate;
     @Option(names = "--compare-released-scoring", defaultValue = "0", description = "time the released code's scoring "
-            + "(batch 1, 500 new tokens) on this many examples and report it beside ours in summary.json "
+            + "(batch 1, 500 new tokens) on this many examples and report it beside ours in timings.json "
             + "(default: ${DEFAULT-VALUE}, none)")
     int compareReleased;
 

@@ -72,7 +72,7 @@ public final class ForgetFilter {
 
     /**
      * Also times the released code's scoring (batch 1, 500 new tokens) on {@code n} examples under M1, so that
-     * summary.json compares it with this run's scoring (scoring_benchmark).
+     * timings.json compares it with this run's scoring (scoring_benchmark).
      */
     public ForgetFilter compareReleasedScoring(int n) {
         this.releasedComparison = n;
@@ -116,8 +116,10 @@ public final class ForgetFilter {
     }
 
     /**
-     * Runs (or resumes) the pipeline and writes scores.jsonl, kept.jsonl, removed.jsonl, summary.json, report.html
-     * and model/ into the output folder. {@code m0} is only read: every stage starts from a copy of its weights.
+     * Runs (or resumes) the pipeline and writes scores.jsonl, kept.jsonl, removed.jsonl, summary.json, timings.json,
+     * report.html and model/ into the output folder. {@code m0} is only read: every stage starts from a copy of its
+     * weights. The trust checks ({@link TrustChecks}) run before the retrain; {@link FilterResult#warnings} holds
+     * what they found.
      */
     public FilterResult run(LanguageModel m0, List<Example> data, List<Example> safe, boolean fresh) throws IOException {
         if (data.isEmpty()) {
