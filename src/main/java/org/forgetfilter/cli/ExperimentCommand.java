@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
         description = "Compare ForgetFilter with the paper's baselines from one config (JSON or YAML); writes "
                 + "OUT/results.json and OUT/report.html. Stages are cached under OUT: rerunning skips finished work.")
 public final class ExperimentCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", required = true, description = "experiment config, e.g. examples/experiment-small.json")
     Path config;
 
@@ -36,7 +39,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
 
     private Integer experiment() throws Exception {
-        ObjectNode r = new ExperimentRunner(ExperimentConfig.load(config, overrides), out).run();
+        List<String> line = new ArrayList<>(List.of("forgetfilter")); // then every argument, "experiment" first
+        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        ObjectNode r = new ExperimentRunner(ExperimentConfig.load(config, overrides), out).invokedAs(line, config)
+                .run();
         System.out.printf("wrote %s and %s (%.1f s, %d stages ran)%n", out.resolve("results.json"),
                 out.resolve("report.html"), r.path("provenance").path("wallSeconds").asDouble(),
                 r.path("provenance").path("stagesRan").asLong());

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.forgetfilter.checkpoint.HubDownloader;
+import org.forgetfilter.checkpoint.ModelReference;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
 import org.forgetfilter.data.Format;
@@ -245,6 +247,20 @@ public final class FilterCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Where the model's files are: the local file or folder, or for a hub model the local snapshot it was just loaded
+     * from (found again without any request, as the load left it complete).
+     */
+    private Path modelFiles() throws IOException {
+        Path local = OutputChecks.local(model);
+        if (local != null) {
+            return local;
+        }
+        ModelReference ref = ModelReference.parse(model);
+        return ref.kind() == ModelReference.Kind.HUB ? HubDownloader.fromEnvironment().resolve(ref.hub(),
+                tokenizer == null) : null;
+    }
+
     /** The command line as given, the input files (hashed), the resolved settings and the seed. */
     private Provenance provenance(FilterSettings resolved) throws IOException {
         List<String> line = new ArrayList<>(List.of("forgetfilter")); // then every argument, "filter" first
@@ -254,7 +270,7 @@ public final class FilterCommand implements Callable<Integer> {
         inputs.put("safe", safe);
         inputs.put("config", config);
         inputs.put("tokenizer", tokenizer);
-        inputs.put("model", OutputChecks.local(model));
+        inputs.put("model", modelFiles());
         return Provenance.of(line, inputs, resolved.toJson(), resolved.get("seed").asLong());
     }
 

@@ -41,10 +41,19 @@ public final class ExperimentRunner {
 
     private final ExperimentConfig config;
     private final Path out;
+    private List<String> commandLine = List.of();
+    private Path configFile;
 
     public ExperimentRunner(ExperimentConfig config, Path out) {
         this.config = config;
         this.out = out;
+    }
+
+    /** How the experiment was started, for results.json's provenance: the command line and the config file. */
+    public ExperimentRunner invokedAs(List<String> commandLine, Path configFile) {
+        this.commandLine = List.copyOf(commandLine);
+        this.configFile = configFile;
+        return this;
     }
 
     /** Runs (or resumes) the experiment and returns results.json's content. */
@@ -181,8 +190,9 @@ public final class ExperimentRunner {
             ObjectNode prov = results.putObject("provenance");
             // The one record every output carries (inputs: the model file; the data files are listed below).
             Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("config", configFile);
             inputs.put("model", modelRef.startsWith("hf:") ? null : Path.of(modelRef));
-            prov.setAll(Provenance.of(List.of(), inputs, config.tree(), null).toJson());
+            prov.setAll(Provenance.of(commandLine, inputs, config.tree(), null).toJson());
             ObjectNode model = prov.putObject("model");
             model.put("ref", modelRef);
             model.put("sha256", modelHash);

@@ -39,6 +39,8 @@ public final class TrustChecks {
     public static final String TRUNCATED = "truncated";
     public static final String DUPLICATES = InputChecks.DUPLICATES;
 
+    /** The method name prefix of the automatic threshold's fallback when no mixture fit is accepted. */
+    static final String OTSU_FALLBACK = "auto/otsu";
     /** Least share of examples M1 must have learned: the forgetting of unlearned examples means nothing. */
     static final double MIN_LEARNED_FRACTION = 0.5;
     /** Most share of the data the filter may remove before its decision is suspicious. */
@@ -96,7 +98,8 @@ public final class TrustChecks {
             return;
         }
         ThresholdChoice auto = choice.method().startsWith("auto") ? choice : ThresholdAuto.choose(decision);
-        if (!auto.method().equals("auto/otsu")) {
+        // "auto/otsu" and its variants (e.g. a rule applied again to part of the values, "auto/otsu+...").
+        if (!auto.method().startsWith(OTSU_FALLBACK)) {
             return;
         }
         double[] sorted = decision.clone();

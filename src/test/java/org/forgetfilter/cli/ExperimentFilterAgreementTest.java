@@ -26,6 +26,11 @@ class ExperimentFilterAgreementTest {
         CliRun.ok("experiment", "--config", "examples/experiment-small.json", "--out", exp.toString(),
                 "dataRoot=" + SharedData.root(), "methods=[\"no_safety\",\"forgetfilter\"]", "sweep=[]",
                 "interleaved.rounds=0");
+        JsonNode prov = Json.MAPPER.readTree(exp.resolve("results.json").toFile()).get("provenance");
+        assertEquals("forgetfilter", prov.at("/command_line/0").asText());
+        assertEquals("experiment", prov.at("/command_line/1").asText(), "the exact command line: " + prov);
+        assertEquals(org.forgetfilter.io.Sha256.ofFile(Path.of("examples/experiment-small.json")),
+                prov.at("/inputs/config/sha256").asText());
         Path seed = exp.resolve("runs").resolve("seed-1");
         JsonNode manifest = Json.MAPPER.readTree(seed.resolve("manifest.json").toFile());
         for (String key : new String[] {"noisy", "review", "m0", "filter_config"}) {

@@ -90,6 +90,14 @@ class TrustChecksTest {
         w.clear();
         TrustChecks.notSeparable(twoGroups(), new ThresholdMethod.Fixed(0.5).choose(twoGroups()), w);
         assertEquals(List.of(), w);
+        // A variant of the fallback (the rule applied again to part of the values) is a fallback too.
+        TrustChecks.notSeparable(uniform, new ThresholdChoice(0.3, "auto/otsu+positive", "", Map.of(),
+                new boolean[uniform.length]), w);
+        assertEquals(1, w.size());
+        w.clear();
+        TrustChecks.notSeparable(uniform, new ThresholdChoice(0.3, "auto/gmm+positive", "", Map.of(),
+                new boolean[uniform.length]), w);
+        assertEquals(List.of(), w, "an accepted mixture fit is separable");
     }
 
     @Test
