@@ -29,37 +29,35 @@ public record ExampleOutcome(String id, long line, double scoreM1, double scoreM
 
     /** What annotated.jsonl adds to the record: id, line, both scores, forgetting, weight, decision, removed, reason. */
     public ObjectNode annotation() {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("id", id);
-        n.put("line", line);
-        n.put("score_m1", scoreM1);
-        n.put("score_m2", scoreM2);
-        n.put("forgetting", forgetting);
-        n.put("weight", weight);
-        n.put("decision", decision);
-        n.put("removed", removed);
-        n.put("reason", reason);
+        return decisionFields(false);
+    }
+
+    /** The scores.jsonl row: the annotation's fields (weight with the review similarity, when there is one), the
+     * score at each scored safety step and the other score types. */
+    public ObjectNode toJson() {
+        ObjectNode n = decisionFields(true);
+        ObjectNode at = n.putObject("score_at");
+        scoreAt.forEach((step, v) -> at.put(Integer.toString(step), v));
+        otherScores.forEach(n::put);
         return n;
     }
 
-    /** The scores.jsonl row. */
-    public ObjectNode toJson() {
+    private ObjectNode decisionFields(boolean withSimilarity) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", id);
         n.put("line", line);
         n.put("score_m1", scoreM1);
         n.put("score_m2", scoreM2);
         n.put("forgetting", forgetting);
-        if (!Double.isNaN(reviewSimilarity)) {
+        if (!withSimilarity) {
+            n.put("weight", weight);
+        } else if (!Double.isNaN(reviewSimilarity)) {
             n.put("review_similarity", reviewSimilarity);
             n.put("weight", weight);
         }
         n.put("decision", decision);
         n.put("removed", removed);
         n.put("reason", reason);
-        ObjectNode at = n.putObject("score_at");
-        scoreAt.forEach((step, v) -> at.put(Integer.toString(step), v));
-        otherScores.forEach(n::put);
         return n;
     }
 }
