@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  * {@link FilterSettings} key sets that key; the settings are the defaults, then {@code --config FILE}, then
  * {@code key=value} arguments, then the options given on the command line.
  */
-@Command(name = "filter", mixinStandardHelpOptions = true, defaultValueProvider = FilterCommand.Defaults.class,
+@Command(name = "filter", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
         description = "Finetunes the model on the data (M1), briefly safety-finetunes it on the safe set, removes the "
                 + "examples it forgot most, and finetunes the original model on the rest. Writes scores.jsonl, "
                 + "kept.jsonl, removed.jsonl, summary.json, timings.json, report.html and model/ into --out; reruns "
@@ -73,18 +73,9 @@ public final class FilterCommand implements Callable<Integer> {
     List<String> assignments = new ArrayList<>();
     @Mixin
     ExampleInputOptions input;
+    @Mixin
+    TrainingOptions training;
 
-    @Option(names = "--epochs", description = "epochs of the finetune that makes the delivered model (default: ${DEFAULT-VALUE})")
-    int epochs;
-    @Option(names = "--max-steps", description = "optimizer steps instead of epochs; 0 = use epochs (default: ${DEFAULT-VALUE})")
-    int maxSteps;
-    @Option(names = "--lr", description = "peak learning rate of the delivered model's finetune; auto = by model size and mode "
-            + "(README, Training defaults) (default: ${DEFAULT-VALUE})")
-    String lr;
-    @Option(names = "--schedule", description = "after the warm-up: constant, linear or cosine decay (default: ${DEFAULT-VALUE})")
-    String schedule;
-    @Option(names = "--warmup-ratio", description = "share of the steps spent warming up (default: ${DEFAULT-VALUE})")
-    double warmupRatio;
     @Option(names = "--m1-epochs", description = "epochs of M1, the probe (all the customer data; thrown away); auto = "
             + "8 for models under 100M parameters, else --epochs (default: ${DEFAULT-VALUE})")
     String m1Epochs;
@@ -94,13 +85,6 @@ public final class FilterCommand implements Callable<Integer> {
     @Option(names = "--m1-schedule", description = "schedule of M1; auto = constant for models under 100M "
             + "parameters, else --schedule (default: ${DEFAULT-VALUE})")
     String m1Schedule;
-    @Option(names = "--batch-size", description = "examples per micro-batch (default: ${DEFAULT-VALUE})")
-    int batchSize;
-    @Option(names = "--grad-accum", description = "micro-batches per optimizer step (default: ${DEFAULT-VALUE})")
-    int gradAccum;
-    @Option(names = "--prompt-loss", description = "learn the prompt tokens too (the paper's code does); default: "
-            + "response tokens only")
-    boolean promptLoss;
     @Option(names = "--safety-steps", description = "t, steps of the trial safety finetune (default: ${DEFAULT-VALUE})")
     int safetySteps;
     @Option(names = "--safety-lr", description = "learning rate of the safety finetune; auto = a tenth of --m1-lr "
@@ -117,29 +101,16 @@ public final class FilterCommand implements Callable<Integer> {
     String threshold;
     @Option(names = "--remove-fraction", description = "remove this fraction of the data (most forgotten first)")
     Double removeFraction;
-    @Option(names = "--lora-rank", description = "LoRA rank; 0 = full finetuning (default: ${DEFAULT-VALUE})")
-    int loraRank;
-    @Option(names = "--lora-alpha", description = "LoRA scale numerator (default: ${DEFAULT-VALUE})")
-    double loraAlpha;
-    @Option(names = "--lora-dropout", description = "dropout on the LoRA input (default: ${DEFAULT-VALUE})")
-    double loraDropout;
-    @Option(names = "--lora-targets", split = ",", description = "module names (default: q_proj,v_proj for LLaMA, "
-            + "c_attn for GPT-2)")
-    List<String> loraTargets;
     @Option(names = "--no-retrain", description = "skip finetuning M0 on the kept data (setting retrain=false)")
     boolean noRetrain;
     @Option(names = "--no-review-weighting", description = "threshold the forgetting rate alone, as the paper does "
             + "(setting review-weighting=false); default: forgetting x closeness of the prompt to the --safe set, "
             + "which discounts drift of unrelated examples")
     boolean noReviewWeighting;
-    @Option(names = "--max-length", description = "tokens per example, at most the model's context (default: ${DEFAULT-VALUE})")
-    int maxLength;
     @Option(names = "--score-batch", description = "examples per scoring batch (default: ${DEFAULT-VALUE})")
     int scoreBatch;
     @Option(names = "--max-new-tokens", description = "generation budget of the rouge1 score (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
-    @Option(names = "--seed", description = "seed of everything random (default: ${DEFAULT-VALUE})")
-    long seed;
     @Option(names = "--fresh", description = "start over instead of resuming finished stages")
     boolean fresh;
     @Option(names = "--strict", description = "exit with code " + UNTRUSTED_EXIT + " before the retrain when a "
@@ -288,32 +259,6 @@ public final class FilterCommand implements Callable<Integer> {
             s = s.withFile(config);
         }
         s = s.withAssignments(assignments);
-        CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        for (OptionSpec o : spec.options()) {
-            if (!given.hasMatchedOption(o)) {
-                continue;
-            }
-            String name = o.longestName().substring(2);
-            if (FilterSettings.names().contains(name)) {
-                s = s.with(name, Json.MAPPER.valueToTree(o.getValue()), "--" + name);
-            } else if (name.startsWith("no-") && FilterSettings.names().contains(name.substring(3))) {
-                s = s.with(name.substring(3), Json.MAPPER.getNodeFactory().booleanNode(false), "--" + name);
-            }
-        }
-        return s;
-    }
-
-    /** Shows (and applies) the defaults of {@link FilterSettings} for the options named after its keys. */
-    public static final class Defaults implements CommandLine.IDefaultValueProvider {
-        @Override
-        public String defaultValue(CommandLine.Model.ArgSpec arg) {
-            if (arg instanceof OptionSpec o && o.longestName().startsWith("--")) {
-                String key = o.longestName().substring(2);
-                if (FilterSettings.names().contains(key)) {
-                    return FilterSettings.defaultText(key);
-                }
-            }
-            return null;
-        }
+        return TrainingOptions.given(spec, s);
     }
 }

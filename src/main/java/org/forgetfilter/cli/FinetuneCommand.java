@@ -10,16 +10,14 @@ import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
 import org.forgetfilter.data.ExampleReader;
 import org.forgetfilter.data.InputChecks;
+import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.OutputFolder;
 import org.forgetfilter.io.Sha256;
 import org.forgetfilter.model.LoraConfig;
 import org.forgetfilter.model.MemoryEstimate;
 import org.forgetfilter.train.FinetuneRun;
-import org.forgetfilter.train.LrSchedule;
 import org.forgetfilter.train.TrainingConfig;
-import org.forgetfilter.train.TrainingDefaults;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code forgetfilter finetune}: full or LoRA finetuning on an example file. */
-@Command(name = "finetune", mixinStandardHelpOptions = true,
+@Command(name = "finetune", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
         description = "Finetunes a model on examples with AdamW. Writes a Hugging Face folder (or a PEFT adapter with "
                 + "--lora-rank), training_log.jsonl (one line per optimizer step) and forgetfilter.json (provenance).")
 public final class FinetuneCommand implements Callable<Integer> {
@@ -46,45 +44,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder (replaced atomically)")
     Path out;
 
-    @Option(names = "--lora-rank", defaultValue = "0", description = "LoRA rank; 0 = full finetune (default)")
-    int loraRank;
+    @Mixin
+    TrainingOptions training;
 
-    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA scale numerator (default: ${DEFAULT-VALUE}, "
-            + "as filter)")
-    float loraAlpha;
-
-    @Option(names = "--lora-dropout", defaultValue = "0.05", description = "dropout on LoRA inputs (default: ${DEFAULT-VALUE})")
-    float loraDropout;
-
-    @Option(names = "--lora-targets", split = ",", description = "adapted modules (default: q_proj,v_proj for LLaMA, c_attn for GPT-2)")
-    List<String> loraTargets;
-
-    @Option(names = "--lr", defaultValue = "auto", description = "peak learning rate; auto = by model size and mode as "
-            + "filter (README, Training defaults) (default: ${DEFAULT-VALUE})")
-    String lr;
-
-    /** Epochs or steps, not both. */
-    static final class Length {
-        @Option(names = "--epochs", description = "passes over the data (default: " + TrainingDefaults.EPOCHS + ")")
-        Integer epochs;
-        @Option(names = "--max-steps", description = "optimizer steps instead of epochs")
-        Integer maxSteps;
-    }
-
-    @ArgGroup(exclusive = true)
-    Length length;
-
-    @Option(names = "--batch-size", defaultValue = "16", description = "examples per micro-batch (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--grad-accum", defaultValue = "1", description = "micro-batches per optimizer step (default: ${DEFAULT-VALUE})")
-    int gradAccum;
-
-    @Option(names = "--schedule", defaultValue = "cosine", description = "constant, linear or cosine (default: ${DEFAULT-VALUE})")
-    String schedule;
-
-    @Option(names = "--warmup", description = "linear warm-up steps (default: " + TrainingDefaults.WARMUP_RATIO
-            + " of the steps, rounded up)")
+    @Option(names = "--warmup", description = "linear warm-up steps, instead of --warmup-ratio")
     Integer warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
@@ -92,15 +55,6 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "gradient clipping; 0 = off (default: ${DEFAULT-VALUE})")
     float maxGradNorm;
-
-    @Option(names = "--prompt-loss", description = "learn the prompt tokens too (default: response tokens only)")
-    boolean promptLoss;
-
-    @Option(names = "--max-length", defaultValue = "512", description = "longest tokenized example (default: ${DEFAULT-VALUE})")
-    int maxLength;
-
-    @Option(names = "--seed", defaultValue = "42", description = "shuffling, LoRA init and dropout (default: ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--dtype", defaultValue = "f32", description = "dtype of the saved full model: f32, bf16 or f16 (LoRA adapters are saved in f32); "
             + "training runs in f32 (default: ${DEFAULT-VALUE})")
@@ -112,8 +66,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SafetensorsDtype saveDtype = SafetensorsDtype.parseWritable(dtype);
-        int epochs = length != null && length.epochs != null ? length.epochs : TrainingDefaults.EPOCHS;
-        int steps = length != null && length.maxSteps != null ? length.maxSteps : 0;
+        FilterSettings given = settings();
         List<Example> examples = ExampleReader.readAll(data, input.format(), input.skipInvalid());
         if (examples.isEmpty()) {
             throw new IllegalArgumentException(data + ": no examples to train on");
@@ -122,20 +75,13 @@ public final class FinetuneCommand implements Callable<Integer> {
         try (OutputFolder folder = OutputChecks.replacedFolder(out, "finetune", data, tokenizer, OutputChecks.local(model));
              NDManager root = NDManager.newBaseManager();
              LanguageModel lm = LanguageModel.load(root, model, tokenizer, null)) {
-            float peak = lr.equals("auto") ? TrainingDefaults.learningRate(lm.model().numParameters(), loraRank > 0)
-                    : Float.parseFloat(lr);
-            TrainingConfig shape = new TrainingConfig(steps > 0 ? 0 : epochs, steps, batchSize, gradAccum, peak,
-                    weightDecay, LrSchedule.Kind.parse(schedule), 0, maxGradNorm, promptLoss, seed);
-            int warm = warmup != null ? warmup
-                    : TrainingDefaults.warmupSteps(TrainingDefaults.WARMUP_RATIO, shape.totalSteps(examples.size()));
-            TrainingConfig training = new TrainingConfig(shape.epochs(), shape.maxSteps(), batchSize, gradAccum, peak,
-                    weightDecay, shape.schedule(), warm, maxGradNorm, promptLoss, seed);
-            LoraConfig lora = null;
-            if (loraRank > 0) {
-                List<String> targets = loraTargets != null ? loraTargets
-                        : LoraConfig.defaultTargets(lm.model().config().architecture());
-                lora = new LoraConfig(loraRank, loraAlpha, loraDropout, targets);
-            }
+            FilterSettings settings = given.resolve(lm);
+            TrainingConfig t = settings.finetune(examples.size());
+            TrainingConfig training = new TrainingConfig(t.epochs(), t.maxSteps(), t.batchSize(), t.gradAccumulation(),
+                    t.learningRate(), weightDecay, t.schedule(), warmup != null ? warmup : t.warmupSteps(),
+                    maxGradNorm, t.promptLoss(), t.seed());
+            LoraConfig lora = settings.lora();
+            int maxLength = settings.get("max-length").asInt();
             MemoryEstimate estimate = MemoryEstimate.of(lm.model().config());
             estimate.requireFits(lora == null ? estimate.fullFinetuneBytes() : estimate.loraFinetuneBytes(lora),
                     lora == null ? "full finetuning with AdamW" : "LoRA finetuning with AdamW", model);
@@ -150,5 +96,10 @@ public final class FinetuneCommand implements Callable<Integer> {
                     r.examples(), r.truncated(), maxLength, r.log().size(), r.firstLoss(), r.lastLoss(), out);
         }
         return 0;
+    }
+
+    /** The training settings: the shared defaults with the training options given (as {@code filter} reads them). */
+    FilterSettings settings() {
+        return TrainingOptions.given(spec, FilterSettings.defaults());
     }
 }

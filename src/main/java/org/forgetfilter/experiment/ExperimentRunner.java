@@ -238,7 +238,7 @@ public final class ExperimentRunner {
     /** The customer finetune's settings, as the filter trains M1 and its delivered model. */
     private static TrainingConfig finetuneConfig(FilterSettings settings, LanguageModel lm, int examples)
             throws IOException {
-        return settings.resolve(lm).toConfig(examples).finetune();
+        return settings.resolve(lm).finetune(examples);
     }
 
     private static void requireSameOrder(List<Example> built, List<Example> read) {

@@ -217,20 +217,10 @@ public final class FilterSettings {
      * a share of the customer finetune's steps).
      */
     public FilterConfig toConfig(int examples) throws IOException {
-        for (String k : List.of("lr", "m1-epochs", "m1-lr", "m1-schedule", "safety-lr", "lora-targets")) {
-            if (isAuto(k)) {
-                throw new IllegalStateException("setting '" + k + "' is still auto; resolve the settings for a model");
-            }
-        }
+        requireResolved("lr", "m1-epochs", "m1-lr", "m1-schedule", "safety-lr", "lora-targets");
         long seed = values.get("seed").asLong();
         int steps = integer("max-steps");
-        TrainingConfig shape = new TrainingConfig(steps > 0 ? 0 : integer("epochs"), steps, integer("batch-size"),
-                integer("grad-accum"), (float) number("lr"), 0f, LrSchedule.Kind.parse(text("schedule")), 0, 1.0f,
-                bool("prompt-loss"), seed);
-        int warmup = TrainingDefaults.warmupSteps(number("warmup-ratio"), shape.totalSteps(Math.max(1, examples)));
-        TrainingConfig finetune = new TrainingConfig(shape.epochs(), shape.maxSteps(), shape.batchSize(),
-                shape.gradAccumulation(), shape.learningRate(), 0f, shape.schedule(), warmup, 1.0f,
-                shape.promptLoss(), seed);
+        TrainingConfig finetune = finetune(examples);
         // M1 takes the same steps when max-steps is given, else its own epochs.
         TrainingConfig probeShape = new TrainingConfig(steps > 0 ? 0 : integer("m1-epochs"), steps,
                 integer("batch-size"), integer("grad-accum"), (float) number("m1-lr"), 0f,
@@ -248,16 +238,46 @@ public final class FilterSettings {
         JsonNode fraction = values.get("remove-fraction");
         ThresholdMethod threshold = fraction != null && !fraction.isNull()
                 ? new ThresholdMethod.RemoveFraction(fraction.asDouble()) : ThresholdMethod.parse(text("threshold"));
-        LoraConfig lora = null;
-        if (integer("lora-rank") > 0) {
-            List<String> targets = new ArrayList<>();
-            values.get("lora-targets").forEach(n -> targets.add(n.asText()));
-            lora = new LoraConfig(integer("lora-rank"), (float) number("lora-alpha"), (float) number("lora-dropout"),
-                    targets);
-        }
+        LoraConfig lora = lora();
         return new FilterConfig(finetune, probe, safety, safetySteps, scoreAt, ScoreType.parse(text("score")),
                 bool("review-weighting"), threshold, lora, bool("retrain"), PromptTemplate.named(text("template")),
                 integer("max-length"), integer("score-batch"), integer("max-new-tokens"), seed);
+    }
+
+    /**
+     * The customer finetune of resolved settings for {@code examples} examples: the delivered model of
+     * {@code filter}, and what {@code finetune} trains (the warm-up is a share of its steps).
+     */
+    public TrainingConfig finetune(int examples) {
+        requireResolved("lr");
+        long seed = values.get("seed").asLong();
+        int steps = integer("max-steps");
+        TrainingConfig shape = new TrainingConfig(steps > 0 ? 0 : integer("epochs"), steps, integer("batch-size"),
+                integer("grad-accum"), (float) number("lr"), 0f, LrSchedule.Kind.parse(text("schedule")), 0, 1.0f,
+                bool("prompt-loss"), seed);
+        int warmup = TrainingDefaults.warmupSteps(number("warmup-ratio"), shape.totalSteps(Math.max(1, examples)));
+        return new TrainingConfig(shape.epochs(), shape.maxSteps(), shape.batchSize(), shape.gradAccumulation(),
+                shape.learningRate(), 0f, shape.schedule(), warmup, 1.0f, shape.promptLoss(), seed);
+    }
+
+    /** The LoRA adapters of resolved settings, or null for full finetuning. */
+    public LoraConfig lora() {
+        if (integer("lora-rank") <= 0) {
+            return null;
+        }
+        requireResolved("lora-targets");
+        List<String> targets = new ArrayList<>();
+        values.get("lora-targets").forEach(n -> targets.add(n.asText()));
+        return new LoraConfig(integer("lora-rank"), (float) number("lora-alpha"), (float) number("lora-dropout"),
+                targets);
+    }
+
+    private void requireResolved(String... keys) {
+        for (String k : keys) {
+            if (isAuto(k)) {
+                throw new IllegalStateException("setting '" + k + "' is still auto; resolve the settings for a model");
+            }
+        }
     }
 
     /** The settings as a JSON object (the format {@link #withFile} reads). */
