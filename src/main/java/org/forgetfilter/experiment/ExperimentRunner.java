@@ -73,9 +73,9 @@ public final class ExperimentRunner {
             ExperimentData data = new ExperimentData(config);
             log.record("data", "build", false, (System.nanoTime() - tData) / 1e9);
             PromptTemplate template = PromptTemplate.named(config.text("template", "instruction"));
-            String modelHash = modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
+            String modelHash = modelHash(modelRef);
             ModelStages stages = new ModelStages(out.resolve("stages"), lm,
-                    baseKey(modelRef, tokenizer == null ? null : config.dataPath(tokenizer)),
+                    baseKey(modelHash, tokenizer == null ? null : config.dataPath(tokenizer)),
                     template, filterSettings.get("max-length").asInt(), log);
             ToxicityScorer scorer = ToxicityScorers.build(config, out, log);
             Evaluator evaluator = new Evaluator(stages, data.eval(), scorer, template, config, out.resolve("evals"), log);
@@ -402,16 +402,20 @@ public final class ExperimentRunner {
         return out;
     }
 
-    /** SHA-256 of a file, or of the "path hash" lines of every file under a folder (sorted by path). */
-    /**
-     * The root of every stage key: what the base model and its tokenizer contain, not how their paths are spelt
-     * (an absolute or a relative data root reuses the same stages; a different tokenizer does not).
-     */
-    static String baseKey(String modelRef, Path tokenizer) throws IOException {
-        String model = modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
-        return ExperimentConfig.hash(model, tokenizer == null ? "" : sha256(tokenizer));
+    /** What identifies the base model: the SHA-256 of its file or folder, or the hub reference itself. */
+    static String modelHash(String modelRef) throws IOException {
+        return modelRef.startsWith("hf:") ? modelRef : sha256(Path.of(modelRef));
     }
 
+    /**
+     * The root of every stage key: what the base model ({@link #modelHash}) and its tokenizer contain, not how their
+     * paths are spelt (an absolute or a relative data root reuses the same stages; a different tokenizer does not).
+     */
+    static String baseKey(String modelHash, Path tokenizer) throws IOException {
+        return ExperimentConfig.hash(modelHash, tokenizer == null ? "" : sha256(tokenizer));
+    }
+
+    /** SHA-256 of a file, or of the "path hash" lines of every file under a folder (sorted by path). */
     static String sha256(Path p) throws IOException {
         if (!Files.isDirectory(p)) {
             return Sha256.ofFile(p);

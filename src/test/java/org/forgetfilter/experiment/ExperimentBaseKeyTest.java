@@ -19,12 +19,15 @@ class ExperimentBaseKeyTest {
         Path otherTok = Files.write(dir.resolve("tok2.bin"), new byte[] {9, 8, 6});
         Path spelledDifferently = dir.resolve("data/../data/model.bin");
 
-        String key = ExperimentRunner.baseKey(model.toString(), tok);
-        assertEquals(key, ExperimentRunner.baseKey(spelledDifferently.toString(), tok),
+        String key = ExperimentRunner.baseKey(ExperimentRunner.modelHash(model.toString()), tok);
+        assertEquals(key, ExperimentRunner.baseKey(ExperimentRunner.modelHash(spelledDifferently.toString()), tok),
                 "the same file under another spelling of its path");
-        assertEquals(key, ExperimentRunner.baseKey(copy.toString(), tok), "the same bytes under another name");
-        assertNotEquals(key, ExperimentRunner.baseKey(model.toString(), otherTok), "another tokenizer");
-        assertNotEquals(key, ExperimentRunner.baseKey(model.toString(), null), "no separate tokenizer");
-        assertNotEquals(key, ExperimentRunner.baseKey("hf:org/name", tok), "a hub model");
+        assertEquals(key, ExperimentRunner.baseKey(ExperimentRunner.modelHash(copy.toString()), tok),
+                "the same bytes under another name");
+        assertNotEquals(key, ExperimentRunner.baseKey(ExperimentRunner.modelHash(model.toString()), otherTok),
+                "another tokenizer");
+        assertNotEquals(key, ExperimentRunner.baseKey(ExperimentRunner.modelHash(model.toString()), null),
+                "no separate tokenizer");
+        assertNotEquals(key, ExperimentRunner.baseKey(ExperimentRunner.modelHash("hf:org/name"), tok), "a hub model");
     }
 }
