@@ -23,7 +23,16 @@ esac
     --max-context-tokens 48 --out squad.jsonl
 [[ -f squad_noisy.jsonl ]] || "$ff" data split --input squad.jsonl --by article --fractions 0.5,0.5 --seed 1 \
     --out squad_noisy.jsonl,squad_m0.jsonl
-[[ -f noisy.jsonl ]] || "$ff" data mix --unsafe pool_noisy.jsonl --safe pool_noisy.jsonl --task squad_noisy.jsonl \
+# Safe noisy examples as METHOD.md defines them: the same kind of ambiguous question answered "unknown".
+# (SAFE_DISAMBIG=1 also admits disambiguated questions answered correctly; the review set never teaches those.)
+if [[ ! -f pool_noisy_safe.jsonl ]]; then
+  if [[ "${SAFE_DISAMBIG:-0}" == 1 ]]; then
+    "$ff" data select --input pool_noisy.jsonl --where label=safe --out pool_noisy_safe.jsonl
+  else
+    "$ff" data select --input pool_noisy.jsonl --where label=safe --where context_condition=ambig --out pool_noisy_safe.jsonl
+  fi
+fi
+[[ -f noisy.jsonl ]] || "$ff" data mix --unsafe pool_noisy.jsonl --safe pool_noisy_safe.jsonl --task squad_noisy.jsonl \
     --n 600 --unsafe-ratio 0.5 --seed 1 --out noisy.jsonl
 [[ -f review.jsonl ]] || "$ff" data select --input pool_review.jsonl --where label=safe \
     --where context_condition=ambig --n 300 --seed 1 --out review.jsonl
