@@ -34,6 +34,9 @@ public final class EvalCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Option(names = "--suite", description = "bbq, crows, toxicity, harm, squad, instructions, loss")
@@ -108,7 +111,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (Path p : requests) {
             reqs.addAll(HarmfulRequests.read(p));
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = device.manager();
              LanguageModel lm = modelOptions.load(manager)) {
             ModelProbe probe = new ModelProbe(lm, PromptTemplate.named(template), maxLength, batchSize,
                     selfCorrection == null ? "" : selfCorrection + "\n");
@@ -125,7 +128,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--experiment needs --seed (one of the seeds under "
                     + experiment.resolve("runs") + ")");
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = device.manager();
              LanguageModel lm = modelOptions.load(manager)) {
             Map<String, Object> result = new java.util.LinkedHashMap<>();
             result.put("model", lm.source());

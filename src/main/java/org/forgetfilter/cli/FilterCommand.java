@@ -70,6 +70,9 @@ public final class FilterCommand implements Callable<Integer> {
             + "score-at=10,25 (applied after --config, before the options)")
     List<String> assignments = new ArrayList<>();
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     ExampleInputOptions input;
     @Mixin
     TrainingOptions training;
@@ -152,7 +155,7 @@ public final class FilterCommand implements Callable<Integer> {
         FilterPlan plan = plan(records, review);
         System.err.println(plan.describe());
         plan.requireFits();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = device.manager();
              LanguageModel m0 = LanguageModel.load(manager, model, tokenizer, null)) {
             FilterSettings resolved = settings.resolve(m0);
             PrintWriter err = spec.commandLine().getErr();

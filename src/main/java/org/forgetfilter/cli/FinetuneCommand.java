@@ -45,6 +45,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     TrainingOptions training;
 
     @Option(names = "--warmup", description = "linear warm-up steps, instead of --warmup-ratio")
@@ -73,7 +76,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         OutputChecks.warn(InputChecks.of(data, examples, null, List.of()));
         try (OutputFolder folder = OutputChecks.replacedFolder(out, "finetune", data, tokenizer, OutputChecks.local(model));
-             NDManager root = NDManager.newBaseManager();
+             NDManager root = device.manager();
              LanguageModel lm = LanguageModel.load(root, model, tokenizer, null)) {
             FilterSettings settings = given.resolve(lm);
             TrainingConfig t = settings.finetune(examples.size());

@@ -23,6 +23,9 @@ public final class GenerateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Option(names = "--prompt", defaultValue = "", description = "text to continue (default: start from BOS)")
@@ -47,7 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (maxNewTokens <= 0) {
             throw new IllegalArgumentException("--max-new-tokens must be positive, got " + maxNewTokens);
         }
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = device.manager();
              LanguageModel lm = modelOptions.load(root)) {
             int positions = lm.model().config().maxPositions();
             SequenceEncoder encoder = new SequenceEncoder(lm.tokenizer(), positions, false);

@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
                 + "EOS included), loglik_mean (per token) and tokens (response token count).")
 public final class ScoreCommand implements Callable<Integer> {
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Option(names = "--data", required = true, description = "examples to score")
@@ -39,7 +42,7 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputChecks.file(out, "score", data, modelOptions.tokenizer, modelOptions.adapter, OutputChecks.local(modelOptions.model));
         OutputChecks.warn(InputChecks.scan(data, null, input.format(), input.skipInvalid()));
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = device.manager();
              LanguageModel lm = modelOptions.load(root);
              ExampleReader reader = input.open(data)) {
             ExampleScoring scoring = new ExampleScoring(lm, input.template(), batchSize, maxLength);

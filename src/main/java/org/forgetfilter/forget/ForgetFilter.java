@@ -173,7 +173,8 @@ public final class ForgetFilter {
         ExampleScorer scorer = new ExampleScorer(cfg.score(), cfg.scoreBatch(), cfg.maxNewTokens());
         Path m1Dir = store.dir().resolve("m1");
 
-        try (NDManager manager = NDManager.newBaseManager(); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
+        // every stage computes on the device of the model it was given
+        try (NDManager manager = NDManager.newBaseManager(m0.model().manager().getDevice()); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
             // Stage 1: M1 = M0 finetuned on the customer data.
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
                 LanguageModel m = m0.copy(manager);

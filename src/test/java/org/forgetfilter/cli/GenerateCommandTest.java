@@ -50,6 +50,14 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aCudaDeviceOnTheCpuBuildIsRefusedBeforeAnythingRuns() {
+        CliRun r = CliRun.of("generate", "--model", bin(), "--max-new-tokens", "5", "--device", "cuda");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--device cuda: libtorch sees 0 CUDA device(s)"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void nonPositiveTokenBudgetFailsWithAMessage() {
         CliRun r = CliRun.of("generate", "--model", bin(), "--max-new-tokens", "0");
         assertEquals(1, r.exitCode());
