@@ -40,8 +40,8 @@ public final class Gpt2Model extends TransformerLm {
 
 
     @Override
-    protected boolean storedTransposed(String name) {
-        return false; // Conv1D weights are (in, out) in the checkpoint already
+    protected boolean inOutLayout() {
+        return true; // Conv1D: (in, out)
     }
 
     @Override

@@ -71,8 +71,8 @@ public final class LlamaModel extends TransformerLm {
     }
 
     @Override
-    protected boolean storedTransposed(String name) {
-        return name.endsWith("_proj.weight") || name.equals("lm_head.weight");
+    protected boolean inOutLayout() {
+        return false; // torch Linear: (out, in)
     }
 
     @Override
