@@ -29,13 +29,13 @@ public final class Gpt2Model extends TransformerLm {
         super(parent, config, checkpoint);
     }
 
-    private Gpt2Model(NDManager parent, Gpt2Model source) {
-        super(parent, source);
+    private Gpt2Model(NDManager parent, Gpt2Model source, boolean shareWeights) {
+        super(parent, source, shareWeights);
     }
 
     @Override
-    public Gpt2Model copy(NDManager parent) {
-        return new Gpt2Model(parent, this);
+    protected Gpt2Model derive(NDManager parent, boolean shareWeights) {
+        return new Gpt2Model(parent, this, shareWeights);
     }
 
 

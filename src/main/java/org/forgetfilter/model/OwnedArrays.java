@@ -87,6 +87,25 @@ public final class OwnedArrays {
         memoryOf(target).asFloatBuffer().put(data);
     }
 
+    /**
+     * Overwrites {@code target}'s values with {@code source}'s (same shape and dtype) in place: on the CPU one memory
+     * copy, no new tensor. Not recorded by autograd; use it on weights, outside a gradient collector.
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        if (!target.getShape().equals(source.getShape()) || target.getDataType() != source.getDataType()) {
+            throw new IllegalArgumentException("cannot copy " + source.getDataType() + " " + source.getShape()
+                    + " into " + target.getDataType() + " " + target.getShape());
+        }
+        if (target.size() == 0) {
+            return;
+        }
+        if (!isCpu(target.getDevice()) || !isCpu(source.getDevice())) {
+            target.muli(0).addi(source);
+            return;
+        }
+        memoryOf(target).put(memoryOf(source));
+    }
+
     /** A direct buffer over the array's own memory (a contiguous CPU tensor), for writing into it. */
     private static ByteBuffer memoryOf(NDArray a) {
         ByteBuffer memory = a.toByteBuffer(true);

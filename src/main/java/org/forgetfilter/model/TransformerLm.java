@@ -36,6 +36,7 @@ public abstract class TransformerLm implements AutoCloseable {
     private final Map<Float, NDArray> constants = new java.util.HashMap<>();
     private LoraConfig loraConfig;
     private boolean training;
+    private final boolean sharesWeights;
 
     /** The two low-rank factors of one adapted layer in PEFT layout, A (r, in) and B (out, r). */
     private record LoraLayer(NDArray a, NDArray b) {
@@ -44,6 +45,7 @@ public abstract class TransformerLm implements AutoCloseable {
     protected TransformerLm(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
         this.config = config;
         this.manager = parent.newSubManager();
+        this.sharesWeights = false;
         Map<String, long[]> expected = expectedShapes();
         for (String name : checkpoint.keySet()) {
             if (!expected.containsKey(name)) {
@@ -68,17 +70,25 @@ public abstract class TransformerLm implements AutoCloseable {
     }
 
     /**
-     * A copy of {@code source}'s weights made in native memory (no Java-heap copy, no transposes), under
-     * {@code parent}: how a pipeline trains from a base model while keeping the base. Adapters are not copied.
+     * A model built on {@code source}'s weights under {@code parent}, adapters not included: a copy in native memory
+     * (no Java-heap copy), how a pipeline trains from a base model while keeping the base; or, with
+     * {@code shareWeights}, the very same weight arrays, for training LoRA adapters over a frozen base without a
+     * second copy of it. A sharing model refuses whatever would write into the shared weights (training without
+     * adapters, merging, loading weights); {@code source} must stay open while it is in use.
      */
-    protected TransformerLm(NDManager parent, TransformerLm source) {
+    protected TransformerLm(NDManager parent, TransformerLm source, boolean shareWeights) {
         if (source.loraConfig != null) {
             throw new IllegalStateException("copy a model before attaching LoRA adapters (the copy holds base "
                     + "weights only)");
         }
         this.config = source.config;
         this.manager = parent.newSubManager();
+        this.sharesWeights = shareWeights;
         for (Map.Entry<String, NDArray> e : source.weights.entrySet()) {
+            if (shareWeights) {
+                weights.put(e.getKey(), e.getValue());
+                continue;
+            }
             NDArray w = e.getValue().duplicate();
             w.attach(manager);
             NDScope.unregister(w);
@@ -88,7 +98,46 @@ public abstract class TransformerLm implements AutoCloseable {
     }
 
     /** A copy of this model's weights in native memory under {@code parent} (see the copying constructor). */
-    public abstract TransformerLm copy(NDManager parent);
+    public TransformerLm copy(NDManager parent) {
+        return derive(parent, false);
+    }
+
+    /**
+     * A model under {@code parent} that reads this model's weights without copying them, to attach LoRA adapters
+     * to (see the copying constructor): under LoRA the base stays frozen, so a copy would only cost memory.
+     */
+    public TransformerLm sharingWeights(NDManager parent) {
+        return derive(parent, true);
+    }
+
+    /** The architecture's model built by {@link #TransformerLm(NDManager, TransformerLm, boolean)}. */
+    protected abstract TransformerLm derive(NDManager parent, boolean shareWeights);
+
+    /**
+     * Overwrites this model's weights in place with {@code source}'s (same config): a pipeline that trains from the
+     * same base twice reuses the memory of its first trained copy, gradients included, instead of allocating a
+     * new one. Refused while adapters are attached or the weights are shared.
+     */
+    public void loadWeightsFrom(TransformerLm source) {
+        requireOwnWeights("load weights into it");
+        if (loraConfig != null) {
+            throw new IllegalStateException("detach or merge the LoRA adapters before loading base weights");
+        }
+        if (!source.config.equals(config)) {
+            throw new IllegalArgumentException("cannot load the weights of a different model (" + source.config
+                    + ") into " + config);
+        }
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            OwnedArrays.copyInto(e.getValue(), source.weight(e.getKey()));
+        }
+    }
+
+    private void requireOwnWeights(String what) {
+        if (sharesWeights) {
+            throw new IllegalStateException("this model shares its base weights with another model: cannot " + what
+                    + " (make a copy() of the base instead)");
+        }
+    }
 
     /** Builds the model for a checkpoint's architecture; tensors are HF-named and in HF layout. */
     public static TransformerLm create(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
@@ -176,6 +225,9 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** Makes the trainable parameters record gradients (and only those). */
     public void enableGradients() {
+        if (loraConfig == null) {
+            requireOwnWeights("train its weights");
+        }
         for (NDArray p : trainableParameters()) {
             p.setRequiresGradient(true);
         }
@@ -405,6 +457,7 @@ public abstract class TransformerLm implements AutoCloseable {
         if (loraConfig == null) {
             return;
         }
+        requireOwnWeights("merge adapters into the weights");
         for (Map.Entry<String, LoraLayer> e : lora.entrySet()) {
             NDArray w = weight(e.getKey() + ".weight");
             try (NDManager tmp = manager.newSubManager()) {
@@ -431,6 +484,7 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** Copies weights (HF layout) into this model in place, e.g. to reset to a snapshot. */
     public void loadWeights(Map<String, FloatTensor> checkpoint) {
+        requireOwnWeights("load weights into it");
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             FloatTensor t = checkpoint.get(e.getKey());
             if (t == null) {
