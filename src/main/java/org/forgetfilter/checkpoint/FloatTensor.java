@@ -34,22 +34,6 @@ public record FloatTensor(long[] shape, float[] data) {
         return shape.length;
     }
 
-    /** The transpose of a 2-D tensor, as a new tensor. */
-    public FloatTensor transpose2d() {
-        if (shape.length != 2) {
-            throw new IllegalStateException("transpose2d needs a 2-D tensor, got shape " + Arrays.toString(shape));
-        }
-        int rows = (int) shape[0];
-        int cols = (int) shape[1];
-        float[] t = new float[data.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = data[r * cols + c];
-            }
-        }
-        return new FloatTensor(new long[] {cols, rows}, t);
-    }
-
     public boolean hasShape(long... expected) {
         return Arrays.equals(shape, expected);
     }

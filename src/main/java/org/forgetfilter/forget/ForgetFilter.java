@@ -1,5 +1,6 @@
 package org.forgetfilter.forget;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +30,7 @@ import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.Provenance;
 import org.forgetfilter.io.Sha256;
+import org.forgetfilter.train.AdamW;
 import org.forgetfilter.train.FinetuneRun;
 import org.forgetfilter.train.StepRecord;
 import org.forgetfilter.train.Trainer;
@@ -262,11 +264,12 @@ public final class ForgetFilter {
                 : shard.positions(data), data, customer);
 
         // every stage computes on the device of the model it was given
-        try (NDManager manager = NDManager.newBaseManager(m0.model().manager().getDevice()); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
+        try (NDManager manager = NDManager.newBaseManager(m0.model().manager().getDevice());
+             TrainingMemory memory = new TrainingMemory(manager); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
             // Stage 1: M1 = M0 finetuned on the customer data.
             ObjectNode s1 = runner.run("finetune_m1", key1, Files.isDirectory(m1Dir), () -> {
-                LanguageModel m = m0.copy(manager);
-                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe(), "finetune_m1");
+                LanguageModel m = memory.startFrom(m0);
+                List<StepRecord> log = finetune(m, customer.tokens(), cfg.probe(), "finetune_m1", memory);
                 writeLog(store, "finetune_m1", log);
                 m.save(m1Dir, SafetensorsDtype.F32, Map.of("stage", "M1: M0 finetuned on the customer data"));
                 m1.hold(m);
@@ -316,7 +319,8 @@ public final class ForgetFilter {
                 LanguageModel m = m1.take();
                 Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
                 TrainingConfig safety = cfg.safety().withSteps(cfg.safetySteps());
-                List<StepRecord> log = new Trainer(m.model(), safety, "safety").train(review.tokens(), step -> {
+                List<StepRecord> log = new Trainer(m.model(), safety, "safety",
+                        memory.momentsFor(m.model().trainableParameters())).train(review.tokens(), step -> {
                     observer.afterSafetyStep(step.step());
                     if (cfg.scoreAt().contains(step.step())) {
                         curve.put(step.step(), scorer.score(m, p.encoded().tokens(), p.encoded().prompts(),
@@ -324,7 +328,7 @@ public final class ForgetFilter {
                                 .requireFinite("safety (scores after step " + step.step() + ")", p.examples()));
                     }
                 });
-                m.close();
+                memory.keep(m);
                 writeLog(shard == null ? trainingLog(store.dir(), "safety")
                         : shardTrainingLog(store.dir(), "safety", shard), log);
                 ObjectNode n = Json.MAPPER.createObjectNode();
@@ -389,8 +393,8 @@ public final class ForgetFilter {
                         throw new IllegalStateException("every example was removed; nothing is left to finetune on "
                                 + "(threshold: " + choice.reasoning() + ")");
                     }
-                    try (LanguageModel m = m0.copy(manager)) {
-                        List<StepRecord> log = finetune(m, kept, cfg.finetune(), "retrain");
+                    try (LanguageModel m = memory.startFrom(m0)) {
+                        List<StepRecord> log = finetune(m, kept, cfg.finetune(), "retrain", memory);
                         writeLog(store, "retrain", log);
                         Map<String, Object> made = new LinkedHashMap<>();
                         made.put("made_by", Provenance.toolVersion() + " filter: M0 finetuned on the kept examples");
@@ -610,7 +614,7 @@ public final class ForgetFilter {
     /** M1 as saved by stage 1: a full folder, or M0 plus the saved adapter. */
     private LanguageModel reload(NDManager manager, LanguageModel base, Path dir) throws IOException {
         if (LanguageModel.isAdapter(dir)) {
-            LanguageModel m = base.copy(manager);
+            LanguageModel m = base.sharingWeights(manager);
             PeftAdapter.Adapter a = PeftAdapter.read(dir);
             m.model().loadLora(a.config(), a.tensors());
             return m;
@@ -619,11 +623,74 @@ public final class ForgetFilter {
         return LanguageModel.of(manager, new Checkpoint(c.config(), c.weights(), base.tokenizer(), base.source()));
     }
 
-    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc, String stage) {
+    private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc, String stage,
+                                      TrainingMemory memory) {
         if (cfg.lora() != null) {
             m.model().addLora(cfg.lora(), cfg.seed());
         }
-        return new Trainer(m.model(), tc, stage).train(data, null);
+        return new Trainer(m.model(), tc, stage, memory.momentsFor(m.model().trainableParameters())).train(data, null);
+    }
+
+    /**
+     * The native memory the run's three trainings share, so that it is allocated once: AdamW's moments, and under
+     * full finetuning the trained copy of M0 (M2, done with after the safety finetune, gets M0's weights copied back
+     * into it for the delivered model, its gradient buffers included). Under LoRA a training model shares M0's frozen
+     * weights and holds only its adapters. Allocating these anew per stage let the scoring stages in between take
+     * part of the freed room, and each stage raised the peak by about one weight copy (docs/BENCHMARKS.md).
+     */
+    private final class TrainingMemory implements AutoCloseable {
+        private final NDManager manager;
+        private AdamW.Moments moments;
+        private LanguageModel spare;
+
+        TrainingMemory(NDManager manager) {
+            this.manager = manager;
+        }
+
+        /** A model to train from {@code base}: its weights shared (LoRA), the spare one reloaded, or a copy. */
+        LanguageModel startFrom(LanguageModel base) {
+            if (cfg.lora() != null) {
+                return base.sharingWeights(manager);
+            }
+            if (spare != null) {
+                LanguageModel m = spare;
+                spare = null;
+                m.model().loadWeightsFrom(base.model());
+                return m;
+            }
+            return base.copy(manager);
+        }
+
+        /** Takes a trained model that is no longer needed: kept for {@link #startFrom} when it owns its weights. */
+        void keep(LanguageModel m) {
+            if (cfg.lora() != null || spare != null) {
+                m.close();
+            } else {
+                spare = m;
+            }
+        }
+
+        /** The moments for {@code params}, reused when an earlier training had parameters of the same shapes. */
+        AdamW.Moments momentsFor(List<NDArray> params) {
+            if (moments != null && !moments.fits(params)) {
+                moments.close();
+                moments = null;
+            }
+            if (moments == null) {
+                moments = AdamW.Moments.allocate(manager, params);
+            }
+            return moments;
+        }
+
+        @Override
+        public void close() {
+            if (spare != null) {
+                spare.close();
+            }
+            if (moments != null) {
+                moments.close();
+            }
+        }
     }
 
     /**

@@ -60,6 +60,14 @@ public final class LanguageModel implements AutoCloseable {
         return new LanguageModel(model.copy(parent), tokenizer, source);
     }
 
+    /**
+     * A model under {@code parent} that reads these weights without copying them, for LoRA adapters over the frozen
+     * base ({@link TransformerLm#sharingWeights}); this model must stay open while it is used.
+     */
+    public LanguageModel sharingWeights(NDManager parent) {
+        return new LanguageModel(model.sharingWeights(parent), tokenizer, source);
+    }
+
     public TransformerLm model() {
         return model;
     }

@@ -29,19 +29,19 @@ public final class Gpt2Model extends TransformerLm {
         super(parent, config, checkpoint);
     }
 
-    private Gpt2Model(NDManager parent, Gpt2Model source) {
-        super(parent, source);
+    private Gpt2Model(NDManager parent, Gpt2Model source, boolean shareWeights) {
+        super(parent, source, shareWeights);
     }
 
     @Override
-    public Gpt2Model copy(NDManager parent) {
-        return new Gpt2Model(parent, this);
+    protected Gpt2Model derive(NDManager parent, boolean shareWeights) {
+        return new Gpt2Model(parent, this, shareWeights);
     }
 
 
     @Override
-    protected boolean storedTransposed(String name) {
-        return false; // Conv1D weights are (in, out) in the checkpoint already
+    protected boolean inOutLayout() {
+        return true; // Conv1D: (in, out)
     }
 
     @Override

@@ -41,16 +41,16 @@ public final class LlamaModel extends TransformerLm {
         sinTable = tables[1];
     }
 
-    private LlamaModel(NDManager parent, LlamaModel source) {
-        super(parent, source);
+    private LlamaModel(NDManager parent, LlamaModel source, boolean shareWeights) {
+        super(parent, source, shareWeights);
         NDArray[] tables = ropeTables();
         cosTable = tables[0];
         sinTable = tables[1];
     }
 
     @Override
-    public LlamaModel copy(NDManager parent) {
-        return new LlamaModel(parent, this);
+    protected LlamaModel derive(NDManager parent, boolean shareWeights) {
+        return new LlamaModel(parent, this, shareWeights);
     }
 
     /** cos and sin of every position x frequency, (maxPositions, headDim / 2) each, owned by this model. */
@@ -71,8 +71,8 @@ public final class LlamaModel extends TransformerLm {
     }
 
     @Override
-    protected boolean storedTransposed(String name) {
-        return name.endsWith("_proj.weight") || name.equals("lm_head.weight");
+    protected boolean inOutLayout() {
+        return false; // torch Linear: (out, in)
     }
 
     @Override

@@ -90,10 +90,11 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
     }
 
     /**
-     * Bytes of JVM, libtorch and the rest of the process before any model exists (measured on this project's
-     * machine: docs/BENCHMARKS.md, "Memory of a filter run").
+     * Bytes of JVM, libtorch and the rest of the process with no model to speak of: the peak RSS of a whole
+     * {@code filter} run on stories260K (1 MB of weights) was 297 MiB, 88 MiB of it libtorch's code pages
+     * (docs/BENCHMARKS.md, "Memory of a filter run", 2026-12-04).
      */
-    public static final long RUNTIME_BYTES = 600L << 20;
+    public static final long RUNTIME_BYTES = 300L << 20;
 
     /**
      * The memory of a training run, by part. All byte counts are peaks of the whole run.
@@ -101,24 +102,22 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
      * @param parameters          weights of the model
      * @param trainableParameters the parameters the optimizer updates (the adapters under LoRA)
      * @param weightBytes         one float32 copy of the weights
-     * @param nativeCopies        copies of the weights held in native memory at once (the base and the model being
-     *                            trained)
+     * @param nativeCopies        copies of the weights held in native memory at once: the base and the model being
+     *                            trained under full finetuning; the base alone under LoRA (the adapters are trained
+     *                            over the base's own, frozen weights)
      * @param gradientBytes       one float32 gradient per trainable parameter
      * @param optimizerBytes      AdamW's two moments per trainable parameter
      * @param activationBytes     what the forward pass keeps for the backward pass, for batch x the longest batch
-     * @param heapBytes           the Java heap: the weights decoded once while loading and while saving (the JVM
-     *                            keeps the heap it grew to)
-     * @param stagingBytes        the JVM's direct buffers that carry the weights between the Java heap and libtorch
-     *                            on load and save: freed only when the garbage collector finds them, so up to one
-     *                            more copy (measured: docs/BENCHMARKS.md, "Memory of a filter run")
+     * @param heapBytes           the Java heap: the weights decoded once while loading, and again while saving (the
+     *                            JVM keeps the heap it grew to; measured resident: 1.0-1.3 copies for GPT-2 small)
      * @param runtimeBytes        JVM and libtorch ({@link #RUNTIME_BYTES})
      */
     public record RunPlan(long parameters, long trainableParameters, long weightBytes, int nativeCopies,
                           long gradientBytes, long optimizerBytes, long activationBytes, long heapBytes,
-                          long stagingBytes, long runtimeBytes) {
+                          long runtimeBytes) {
         public long totalBytes() {
             return sum(mul(weightBytes, nativeCopies), gradientBytes, optimizerBytes, activationBytes, heapBytes,
-                    stagingBytes, runtimeBytes);
+                    runtimeBytes);
         }
 
         /** The parts as name to bytes, in order, with the total last. */
@@ -130,7 +129,6 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
             m.put("optimizer_state", optimizerBytes);
             m.put("activations", activationBytes);
             m.put("java_heap", heapBytes);
-            m.put("direct_buffers", stagingBytes);
             m.put("runtime", runtimeBytes);
             m.put("total", totalBytes());
             return m;
@@ -139,11 +137,12 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
         /** One line for the console. */
         public String describe() {
             return String.format(Locale.ROOT, "%s parameters (%s trained): %d x %s of weights in native memory "
-                            + "(the base and the model being trained) + %s gradients + %s AdamW moments + %s "
-                            + "activations + %s Java heap + %s direct buffers + %s runtime = about %s",
+                            + "(%s) + %s gradients + %s AdamW moments + %s activations + %s Java heap + %s runtime "
+                            + "= about %s",
                     count(parameters), count(trainableParameters), nativeCopies, bytes(weightBytes),
+                    nativeCopies == 1 ? "the base, shared by the adapters" : "the base and the model being trained",
                     bytes(gradientBytes), bytes(optimizerBytes), bytes(activationBytes), bytes(heapBytes),
-                    bytes(stagingBytes), bytes(runtimeBytes), bytes(totalBytes()));
+                    bytes(runtimeBytes), bytes(totalBytes()));
         }
 
         /**
@@ -165,8 +164,9 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
     }
 
     /**
-     * The plan of a run that trains a copy of the model while the base stays in memory ({@code filter}: M1, the
-     * safety finetune, the delivered model, one at a time).
+     * The plan of a run that trains from the model while the base stays in memory ({@code filter}: M1, the safety
+     * finetune, the delivered model, one at a time, in one trained copy under full finetuning and over the base's
+     * own weights under LoRA).
      *
      * @param lora      the adapters, or null for full finetuning
      * @param batchSize examples per micro-batch
@@ -174,9 +174,8 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
      */
     public RunPlan trainingRun(LoraConfig lora, int batchSize, int maxLength) {
         long trainable = lora == null ? parameters : loraParameters(lora);
-        return new RunPlan(parameters, trainable, weightBytes(), 2, mul(trainable, F32_BYTES),
-                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), weightBytes(),
-                RUNTIME_BYTES);
+        return new RunPlan(parameters, trainable, weightBytes(), lora == null ? 2 : 1, mul(trainable, F32_BYTES),
+                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), RUNTIME_BYTES);
     }
 
     /**

@@ -18,10 +18,11 @@ import org.forgetfilter.checkpoint.WeightLayout;
 /**
  * A decoder-only transformer whose weights live in DJL NDArrays, keyed by their Hugging Face tensor names.
  *
- * <p>Layout: every linear layer's weight is held as (in, out), so activations are the first operand of
- * {@code matMul} (DJL attaches a result to the first operand's manager). LLaMA checkpoints store torch
- * {@code Linear} weights as (out, in) and are transposed on import and export; GPT-2's {@code Conv1D} weights
- * already are (in, out).
+ * <p>Layout: every weight is held exactly as the checkpoint stores it, so import and export copy nothing but the
+ * values. A torch {@code Linear} weight (LLaMA) is (out, in) and goes through torch's {@code linear} (x W^T + b);
+ * a GPT-2 {@code Conv1D} weight is (in, out) and is the second operand of {@code matMul} (x W + b). Activations are
+ * always the first operand: DJL attaches a result to the first operand's manager. LoRA factors are held in PEFT's
+ * layout, A (r, in) and B (out, r).
  *
  * <p>Native memory: parameters belong to this model's manager. Every forward call must run inside an
  * {@link ai.djl.ndarray.NDScope} (the trainer, scorer and generator open one per step), which frees the
@@ -35,14 +36,16 @@ public abstract class TransformerLm implements AutoCloseable {
     private final Map<Float, NDArray> constants = new java.util.HashMap<>();
     private LoraConfig loraConfig;
     private boolean training;
+    private final boolean sharesWeights;
 
-    /** The two low-rank factors of one adapted layer, A (in, r) and B (r, out). */
+    /** The two low-rank factors of one adapted layer in PEFT layout, A (r, in) and B (out, r). */
     private record LoraLayer(NDArray a, NDArray b) {
     }
 
     protected TransformerLm(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
         this.config = config;
         this.manager = parent.newSubManager();
+        this.sharesWeights = false;
         Map<String, long[]> expected = expectedShapes();
         for (String name : checkpoint.keySet()) {
             if (!expected.containsKey(name)) {
@@ -60,25 +63,32 @@ public abstract class TransformerLm implements AutoCloseable {
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
                         + ", the config needs " + Arrays.toString(e.getValue()));
             }
-            FloatTensor internal = storedTransposed(e.getKey()) ? t.transpose2d() : t;
-            NDArray w = OwnedArrays.persistent(manager, internal.data(), new Shape(internal.shape()));
+            NDArray w = OwnedArrays.persistent(manager, t.data(), new Shape(t.shape()));
             w.setName(e.getKey());
             weights.put(e.getKey(), w);
         }
     }
 
     /**
-     * A copy of {@code source}'s weights made in native memory (no Java-heap copy, no transposes), under
-     * {@code parent}: how a pipeline trains from a base model while keeping the base. Adapters are not copied.
+     * A model built on {@code source}'s weights under {@code parent}, adapters not included: a copy in native memory
+     * (no Java-heap copy), how a pipeline trains from a base model while keeping the base; or, with
+     * {@code shareWeights}, the very same weight arrays, for training LoRA adapters over a frozen base without a
+     * second copy of it. A sharing model refuses whatever would write into the shared weights (training without
+     * adapters, merging, loading weights); {@code source} must stay open while it is in use.
      */
-    protected TransformerLm(NDManager parent, TransformerLm source) {
+    protected TransformerLm(NDManager parent, TransformerLm source, boolean shareWeights) {
         if (source.loraConfig != null) {
             throw new IllegalStateException("copy a model before attaching LoRA adapters (the copy holds base "
                     + "weights only)");
         }
         this.config = source.config;
         this.manager = parent.newSubManager();
+        this.sharesWeights = shareWeights;
         for (Map.Entry<String, NDArray> e : source.weights.entrySet()) {
+            if (shareWeights) {
+                weights.put(e.getKey(), e.getValue());
+                continue;
+            }
             NDArray w = e.getValue().duplicate();
             w.attach(manager);
             NDScope.unregister(w);
@@ -88,7 +98,46 @@ public abstract class TransformerLm implements AutoCloseable {
     }
 
     /** A copy of this model's weights in native memory under {@code parent} (see the copying constructor). */
-    public abstract TransformerLm copy(NDManager parent);
+    public TransformerLm copy(NDManager parent) {
+        return derive(parent, false);
+    }
+
+    /**
+     * A model under {@code parent} that reads this model's weights without copying them, to attach LoRA adapters
+     * to (see the copying constructor): under LoRA the base stays frozen, so a copy would only cost memory.
+     */
+    public TransformerLm sharingWeights(NDManager parent) {
+        return derive(parent, true);
+    }
+
+    /** The architecture's model built by {@link #TransformerLm(NDManager, TransformerLm, boolean)}. */
+    protected abstract TransformerLm derive(NDManager parent, boolean shareWeights);
+
+    /**
+     * Overwrites this model's weights in place with {@code source}'s (same config): a pipeline that trains from the
+     * same base twice reuses the memory of its first trained copy, gradients included, instead of allocating a
+     * new one. Refused while adapters are attached or the weights are shared.
+     */
+    public void loadWeightsFrom(TransformerLm source) {
+        requireOwnWeights("load weights into it");
+        if (loraConfig != null) {
+            throw new IllegalStateException("detach or merge the LoRA adapters before loading base weights");
+        }
+        if (!source.config.equals(config)) {
+            throw new IllegalArgumentException("cannot load the weights of a different model (" + source.config
+                    + ") into " + config);
+        }
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            OwnedArrays.copyInto(e.getValue(), source.weight(e.getKey()));
+        }
+    }
+
+    private void requireOwnWeights(String what) {
+        if (sharesWeights) {
+            throw new IllegalStateException("this model shares its base weights with another model: cannot " + what
+                    + " (make a copy() of the base instead)");
+        }
+    }
 
     /** Builds the model for a checkpoint's architecture; tensors are HF-named and in HF layout. */
     public static TransformerLm create(NDManager parent, ModelConfig config, Map<String, FloatTensor> checkpoint) {
@@ -108,8 +157,11 @@ public abstract class TransformerLm implements AutoCloseable {
         return WeightLayout.expectedShapes(config);
     }
 
-    /** True for tensors whose HF layout is (out, in) and which are held transposed as (in, out). */
-    protected abstract boolean storedTransposed(String name);
+    /**
+     * True when the architecture's linear weights are (in, out), GPT-2's {@code Conv1D}; false for torch
+     * {@code Linear}'s (out, in). Weights are held in that layout (see the class comment).
+     */
+    protected abstract boolean inOutLayout();
 
     /**
      * Final-normed hidden states (B, T, hidden) for token ids (B, T) int64.
@@ -173,6 +225,9 @@ public abstract class TransformerLm implements AutoCloseable {
 
     /** Makes the trainable parameters record gradients (and only those). */
     public void enableGradients() {
+        if (loraConfig == null) {
+            requireOwnWeights("train its weights");
+        }
         for (NDArray p : trainableParameters()) {
             p.setRequiresGradient(true);
         }
@@ -194,14 +249,21 @@ public abstract class TransformerLm implements AutoCloseable {
         return constants.computeIfAbsent(value, v -> OwnedArrays.persistent(manager, new float[] {v}, new Shape()));
     }
 
-    /** {@code x W + b}, plus the LoRA update when the layer is adapted; {@code layer} is the HF module name. */
+    /**
+     * The layer's affine map (x W^T + b for an (out, in) weight, x W + b for an (in, out) one), plus the LoRA update
+     * when the layer is adapted; {@code layer} is the HF module name.
+     */
     protected NDArray linear(NDArray x, String layer) {
         NDArray w = weight(layer + ".weight");
         NDArray bias = weights.get(layer + ".bias");
-        // with a bias, torch's linear adds it inside the matrix product (one addmm instead of a product and a sum);
-        // it wants the weight as (out, in), which the transposed view of our (in, out) weight is, without a copy
-        NDArray y = bias == null ? x.matMul(w)
-                : x.getNDArrayInternal().linear(x, w.transpose(), bias).singletonOrThrow();
+        // torch's linear takes the weight as (out, in) (the transposed view of an (in, out) one is that, without a
+        // copy) and adds a bias inside the matrix product: one addmm instead of a product and a sum
+        NDArray y;
+        if (!inOutLayout()) {
+            y = linear(x, w, bias);
+        } else {
+            y = bias == null ? x.matMul(w) : linear(x, w.transpose(), bias);
+        }
         LoraLayer adapter = lora.get(layer);
         if (adapter != null) {
             NDArray in = x;
@@ -212,9 +274,20 @@ public abstract class TransformerLm implements AutoCloseable {
 
             }
             // scale the narrow (.., r) product rather than the (.., out) update: same result, far fewer elements
-            y = y.add(in.matMul(adapter.a()).mul(constant(loraConfig.scaling())).matMul(adapter.b()));
+            y = y.add(linear(linear(in, adapter.a(), null).mul(constant(loraConfig.scaling())), adapter.b(), null));
         }
         return y;
+    }
+
+    /** torch's {@code linear}: x W^T + b for a weight (out, in) and a bias (out) or null. */
+    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+    }
+
+    /** (in, out) of a linear layer's weight, whatever its layout. */
+    private long[] inOut(String layer) {
+        long[] shape = weight(layer + ".weight").getShape().getShape();
+        return inOutLayout() ? shape : new long[] {shape[1], shape[0]};
     }
 
     /** Rows of an embedding table for int64 ids. */
@@ -317,7 +390,7 @@ public abstract class TransformerLm implements AutoCloseable {
             if (!cfg.targets(layer)) {
                 continue;
             }
-            long[] shape = weight(layer + ".weight").getShape().getShape(); // (in, out)
+            long[] shape = inOut(layer);
             int in = (int) shape[0];
             int out = (int) shape[1];
             float bound = (float) (1.0 / Math.sqrt(in));
@@ -351,7 +424,7 @@ public abstract class TransformerLm implements AutoCloseable {
             }
         }
         for (String layer : targeted) {
-            long[] shape = weight(layer + ".weight").getShape().getShape();
+            long[] shape = inOut(layer);
             FloatTensor a = tensors.get(layer + ".lora_A.weight");
             FloatTensor b = tensors.get(layer + ".lora_B.weight");
             if (a == null || b == null) {
@@ -362,10 +435,8 @@ public abstract class TransformerLm implements AutoCloseable {
                         + " and " + Arrays.toString(b.shape()) + ", expected [" + cfg.rank() + ", " + shape[0] + "] and ["
                         + shape[1] + ", " + cfg.rank() + "]");
             }
-            FloatTensor at = a.transpose2d();
-            FloatTensor bt = b.transpose2d();
-            NDArray an = OwnedArrays.persistent(manager, at.data(), new Shape(at.shape()));
-            NDArray bn = OwnedArrays.persistent(manager, bt.data(), new Shape(bt.shape()));
+            NDArray an = OwnedArrays.persistent(manager, a.data(), new Shape(a.shape()));
+            NDArray bn = OwnedArrays.persistent(manager, b.data(), new Shape(b.shape()));
             lora.put(layer, new LoraLayer(an, bn));
         }
         loraConfig = cfg;
@@ -375,24 +446,25 @@ public abstract class TransformerLm implements AutoCloseable {
     public Map<String, FloatTensor> exportLora() {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, LoraLayer> e : lora.entrySet()) {
-            out.put(e.getKey() + ".lora_A.weight", toTensor(e.getValue().a()).transpose2d());
-            out.put(e.getKey() + ".lora_B.weight", toTensor(e.getValue().b()).transpose2d());
+            out.put(e.getKey() + ".lora_A.weight", toTensor(e.getValue().a()));
+            out.put(e.getKey() + ".lora_B.weight", toTensor(e.getValue().b()));
         }
         return out;
     }
 
-    /** Folds the adapters into the base weights ({@code W += A B * alpha / r}) and detaches them. */
+    /** Folds the adapters into the base weights ({@code W += B A * alpha / r}, in W's layout) and detaches them. */
     public void mergeLora() {
         if (loraConfig == null) {
             return;
         }
+        requireOwnWeights("merge adapters into the weights");
         for (Map.Entry<String, LoraLayer> e : lora.entrySet()) {
             NDArray w = weight(e.getKey() + ".weight");
             try (NDManager tmp = manager.newSubManager()) {
-                NDArray a = e.getValue().a();
-                NDArray delta = a.matMul(e.getValue().b()).mul(loraConfig.scaling());
-                delta.attach(tmp);
-                w.addi(delta);
+                NDArray delta = e.getValue().b().matMul(e.getValue().a()); // (out, in)
+                delta.attach(tmp); // else it would live in the model's manager until the model is closed
+                delta.muli(loraConfig.scaling());
+                w.addi(inOutLayout() ? delta.transpose() : delta);
             }
             e.getValue().a().close();
             e.getValue().b().close();
@@ -405,25 +477,25 @@ public abstract class TransformerLm implements AutoCloseable {
     public Map<String, FloatTensor> exportWeights() {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            FloatTensor t = toTensor(e.getValue());
-            out.put(e.getKey(), storedTransposed(e.getKey()) ? t.transpose2d() : t);
+            out.put(e.getKey(), toTensor(e.getValue()));
         }
         return out;
     }
 
     /** Copies weights (HF layout) into this model in place, e.g. to reset to a snapshot. */
     public void loadWeights(Map<String, FloatTensor> checkpoint) {
+        requireOwnWeights("load weights into it");
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             FloatTensor t = checkpoint.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
             }
-            FloatTensor internal = storedTransposed(e.getKey()) ? t.transpose2d() : t;
             NDArray p = e.getValue();
-            if (!Arrays.equals(internal.shape(), p.getShape().getShape())) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()));
+            if (!Arrays.equals(t.shape(), p.getShape().getShape())) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + ", the model holds " + Arrays.toString(p.getShape().getShape()));
             }
-            p.set(internal.data());
+            OwnedArrays.copyInto(p, t.data());
         }
     }
 

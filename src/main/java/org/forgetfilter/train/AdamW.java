@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class AdamW implements AutoCloseable {
     private final List<NDArray> params;
+    private final Moments moments;
+    private final boolean ownsMoments;
     private final NDArray[] m;
     private final NDArray[] v;
     private final float beta1;
@@ -23,24 +25,95 @@ public final class AdamW implements AutoCloseable {
     private final float maxGradNorm;
     private int t;
 
+    /**
+     * The two moment buffers of every parameter, which can outlive one optimizer: a filter run trains three times
+     * (M1, the safety finetune, the delivered model) on parameters of the same shapes, and reusing the buffers
+     * keeps the native allocator from having to find room for 2 x the trained parameters again between stages,
+     * room that the stages in between (scoring) have partly filled (docs/BENCHMARKS.md, "Memory of a filter run").
+     */
+    public static final class Moments implements AutoCloseable {
+        private final NDArray[] first;
+        private final NDArray[] second;
+
+        private Moments(NDArray[] first, NDArray[] second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        /** Zeroed moments for {@code params}, owned by {@code manager}. */
+        public static Moments allocate(NDManager manager, List<NDArray> params) {
+            NDArray[] a = new NDArray[params.size()];
+            NDArray[] b = new NDArray[params.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = manager.zeros(params.get(i).getShape());
+                b[i] = manager.zeros(params.get(i).getShape());
+            }
+            return new Moments(a, b);
+        }
+
+        /** True when these buffers have the shapes of {@code params}, in order. */
+        public boolean fits(List<NDArray> params) {
+            if (params.size() != first.length) {
+                return false;
+            }
+            for (int i = 0; i < first.length; i++) {
+                if (!first[i].getShape().equals(params.get(i).getShape())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void zero() {
+            for (int i = 0; i < first.length; i++) {
+                first[i].muli(0f);
+                second[i].muli(0f);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < first.length; i++) {
+                first[i].close();
+                second[i].close();
+            }
+        }
+    }
+
     public AdamW(NDManager stateManager, List<NDArray> params, float weightDecay, float maxGradNorm) {
         this(stateManager, params, 0.9f, 0.999f, 1e-8f, weightDecay, maxGradNorm);
     }
 
     public AdamW(NDManager stateManager, List<NDArray> params, float beta1, float beta2, float eps, float weightDecay,
                  float maxGradNorm) {
+        this(Moments.allocate(stateManager, params), true, params, beta1, beta2, eps, weightDecay, maxGradNorm);
+    }
+
+    /**
+     * An optimizer that works in borrowed {@code moments} (zeroed here, so it starts as fresh as one with its own);
+     * closing it leaves them to their owner.
+     */
+    public AdamW(Moments moments, List<NDArray> params, float weightDecay, float maxGradNorm) {
+        this(moments, false, params, 0.9f, 0.999f, 1e-8f, weightDecay, maxGradNorm);
+        moments.zero();
+    }
+
+    private AdamW(Moments moments, boolean owns, List<NDArray> params, float beta1, float beta2, float eps,
+                  float weightDecay, float maxGradNorm) {
+        if (!moments.fits(params)) {
+            throw new IllegalArgumentException("AdamW moments were made for other parameter shapes than the "
+                    + params.size() + " given");
+        }
         this.params = List.copyOf(params);
+        this.moments = moments;
+        this.ownsMoments = owns;
+        this.m = moments.first;
+        this.v = moments.second;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.maxGradNorm = maxGradNorm;
-        m = new NDArray[params.size()];
-        v = new NDArray[params.size()];
-        for (int i = 0; i < params.size(); i++) {
-            m[i] = stateManager.zeros(params.get(i).getShape());
-            v[i] = stateManager.zeros(params.get(i).getShape());
-        }
     }
 
     /** Global L2 norm of the current gradients (one reading pass per tensor, no temporaries). */
@@ -112,9 +185,8 @@ public final class AdamW implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < m.length; i++) {
-            m[i].close();
-            v[i].close();
+        if (ownsMoments) {
+            moments.close();
         }
     }
 }

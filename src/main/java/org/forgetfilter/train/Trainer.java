@@ -29,6 +29,7 @@ public final class Trainer {
     private final TransformerLm model;
     private final TrainingConfig config;
     private final String stage;
+    private final AdamW.Moments moments;
 
     public Trainer(TransformerLm model, TrainingConfig config) {
         this(model, config, "train");
@@ -39,9 +40,18 @@ public final class Trainer {
      *              diverging run fails with
      */
     public Trainer(TransformerLm model, TrainingConfig config, String stage) {
+        this(model, config, stage, null);
+    }
+
+    /**
+     * @param moments AdamW moment buffers to train in (zeroed first) when they fit the trainable parameters, or
+     *                null: the trainer then allocates its own and frees them when it ends
+     */
+    public Trainer(TransformerLm model, TrainingConfig config, String stage, AdamW.Moments moments) {
         this.model = model;
         this.config = config;
         this.stage = stage;
+        this.moments = moments;
     }
 
     /**
@@ -60,8 +70,11 @@ public final class Trainer {
         model.enableGradients();
         model.setTraining(true);
         Progress progress = new Progress(stage, total, "steps");
+        List<NDArray> params = model.trainableParameters();
         try (NDManager state = model.manager().newSubManager();
-             AdamW opt = new AdamW(state, model.trainableParameters(), config.weightDecay(), config.maxGradNorm())) {
+             AdamW opt = moments != null && moments.fits(params)
+                     ? new AdamW(moments, params, config.weightDecay(), config.maxGradNorm())
+                     : new AdamW(state, params, config.weightDecay(), config.maxGradNorm())) {
             int epoch = 0;
             List<List<TokenizedExample>> batches = List.of();
             int cursor = 0;

@@ -66,12 +66,12 @@ class FilterDryRunTest {
         long weights = 4L * 1_100_048_384L;
         JsonNode parts = p.get("memory_bytes");
         assertEquals(weights, parts.get("weights_per_copy").asLong());
-        assertEquals(2, parts.get("native_weight_copies").asInt(), "the base and the model being trained");
+        assertEquals(1, parts.get("native_weight_copies").asInt(), "the base alone: the adapters train over its weights");
         assertEquals(12L * p.get("trainable_parameters").asLong(), parts.get("gradients").asLong()
                 + parts.get("optimizer_state").asLong(), "AdamW on the adapters only");
         long total = p.get("memory_bytes_estimate").asLong();
         assertEquals(total, parts.get("total").asLong());
-        assertTrue(total > 4 * weights && total < 7 * weights, "estimate " + MemoryEstimate.bytes(total));
+        assertTrue(total > 2 * weights && total < 5 * weights, "estimate " + MemoryEstimate.bytes(total));
     }
 
     @Test

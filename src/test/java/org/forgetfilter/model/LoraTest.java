@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.forgetfilter.checkpoint.FloatTensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LoraTest {
     private static final long[] TOKENS = {1, 6, 8, 20, 3, 3, 14};
@@ -37,13 +39,20 @@ class LoraTest {
         }
     }
 
-    @Test
-    void freshAdapterLeavesTheModelUnchangedAndMergedEqualsUnmerged() {
-        ModelConfig cfg = TinyModels.llama(false);
+    /**
+     * Both weight layouts: LLaMA holds torch Linear weights (out, in), GPT-2 Conv1D weights (in, out); the adapter's
+     * factors are PEFT's (r, in) and (out, r) in both, and merging must add B A in the base weight's own layout.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "gpt2"})
+    void freshAdapterLeavesTheModelUnchangedAndMergedEqualsUnmerged(String architecture) {
+        boolean llama = architecture.equals("llama");
+        ModelConfig cfg = llama ? TinyModels.llama(false) : TinyModels.gpt2();
+        List<String> targets = llama ? List.of("q_proj", "v_proj") : List.of("c_attn", "c_fc");
         Map<String, FloatTensor> w = TinyModels.weights(cfg, 2);
         try (NDManager root = NDManager.newBaseManager(); TransformerLm model = TransformerLm.create(root, cfg, w)) {
             float[] base = logits(model);
-            model.addLora(new LoraConfig(4, 8f, 0.05f, List.of("q_proj", "v_proj")), 1);
+            model.addLora(new LoraConfig(4, 8f, 0.05f, targets), 1);
             assertArrayEquals(base, logits(model), 1e-6f, "B = 0 at start");
             assertEquals(2L * cfg.numLayers() * 2, model.trainableParameters().size());
             randomizeB(model, 4);
@@ -60,7 +69,7 @@ class LoraTest {
 
             // The exported adapter reloads onto a fresh base model with the same effect.
             try (TransformerLm fresh = TransformerLm.create(root, cfg, w)) {
-                fresh.loadLora(new LoraConfig(4, 8f, 0.05f, List.of("q_proj", "v_proj")), adapter);
+                fresh.loadLora(new LoraConfig(4, 8f, 0.05f, targets), adapter);
                 assertArrayEquals(adapted, logits(fresh), 1e-5f);
             }
         }
