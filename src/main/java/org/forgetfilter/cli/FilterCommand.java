@@ -24,6 +24,8 @@ import org.forgetfilter.forget.FilterResult;
 import org.forgetfilter.forget.FilterSettings;
 import org.forgetfilter.forget.ForgetFilter;
 import org.forgetfilter.forget.RunWarning;
+import org.forgetfilter.forget.Shard;
+import org.forgetfilter.forget.ShardMerge;
 import org.forgetfilter.infer.LanguageModel;
 import org.forgetfilter.io.Json;
 import org.forgetfilter.io.Provenance;
@@ -122,6 +124,16 @@ public final class FilterCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}, none)")
     int compareReleased;
 
+    @Option(names = "--stage", description = "run the stages up to and including this one and stop (finished "
+            + "stages are reused): finetune_m1, scores_m1, proximity, safety, decide or retrain; a later run without "
+            + "--stage continues")
+    String stage;
+    @Option(names = "--shard", paramLabel = "I/N", description = "with --stage scores_m1, proximity or safety: "
+            + "compute the per-example stages up to it for shard I of N only (0-based; an example's shard is a hash "
+            + "of its id), into stages/STAGE/shard-I-of-N.json; M1 must be trained first (--stage finetune_m1); "
+            + "then forgetfilter merge --out DIR (README: Sharded scoring)")
+    String shard;
+
     @Option(names = "--dry-run", description = "print the plan (parameters, memory estimate, examples, tokens, the "
             + "effective settings of the three trainings) as one JSON object on stdout and stop; reads only config.json, "
             + "the tokenizer and the data (no weights), writes nothing")
@@ -136,14 +148,24 @@ public final class FilterCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
-        try (OutputFolder folder = OutputChecks.folder(out, "filter", OutputChecks.FILTER_OUTPUTS, data, safe, tokenizer,
-                OutputChecks.local(model))) {
+        Shard part = shard == null ? null : Shard.parse(shard);
+        if (part != null && stage == null) {
+            throw new IllegalArgumentException("--shard needs --stage: the per-example stage to compute on the shard "
+                    + "(" + String.join(", ", ShardMerge.STAGES) + ")");
+        }
+        if (stage != null && !ForgetFilter.STAGES.contains(stage)) {
+            throw new IllegalArgumentException("--stage " + stage + ": no such stage; the stages are "
+                    + String.join(", ", ForgetFilter.STAGES));
+        }
+        String lock = part == null ? OutputFolder.LOCK_FILE : ".forgetfilter." + part.fileStem() + ".lock";
+        try (OutputFolder folder = OutputChecks.folder(out, "filter", lock, OutputChecks.FILTER_OUTPUTS, data, safe,
+                tokenizer, OutputChecks.local(model))) {
             OutputChecks.warn(InputChecks.scan(data, safe, input.format(), input.skipInvalid()));
-            return filter();
+            return filter(part);
         }
     }
 
-    private Integer filter() throws Exception {
+    private Integer filter(Shard part) throws Exception {
         List<Example> records = new ArrayList<>();
         List<Example> review = new ArrayList<>();
         Format dataFormat = read(data, records);
@@ -167,10 +189,22 @@ public final class FilterCommand implements Callable<Integer> {
                             m0.model().config().maxPositions()), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                     resolved.get("seed").asText());
             err.flush();
-            FilterResult r = new ForgetFilter(resolved.toConfig(records.size()), out)
+            ForgetFilter filter = new ForgetFilter(resolved.toConfig(records.size()), out)
                     .compareReleasedScoring(compareReleased).stopOnWarnings(strict).annotate(annotate)
-                    .provenance(provenance(resolved)).run(m0, records, review, fresh);
-            return finish(r);
+                    .provenance(provenance(resolved));
+            if (stage != null && !stage.equals("retrain")) {
+                ForgetFilter.StagesRun done = filter.runUpTo(stage, part, m0, records, review, fresh);
+                String line = "forgetfilter: stopped after stage " + done.stoppedAfter()
+                        + (part == null ? "" : " on shard " + part + " (" + out.resolve("stages").resolve(stage)
+                        .resolve(part.fileStem() + ".json") + "); when every shard is done: forgetfilter merge "
+                        + "--out " + out) + "; run filter without --stage to continue";
+                err.println(line);
+                spec.commandLine().getOut().println(line);
+                spec.commandLine().getOut().flush();
+                err.flush();
+                return 0;
+            }
+            return finish(filter.run(m0, records, review, fresh));
         }
     }
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 DataCommand.class,
                 FilterCommand.class,
+                MergeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 GenerateCommand.class,

@@ -30,6 +30,12 @@ final class OutputChecks {
         return OutputFolder.open(out, command, Arrays.asList(inputs), written, System.err::println);
     }
 
+    /** {@link #folder} with its own lock file {@code lockName} (a shard's, so that shards run side by side). */
+    static OutputFolder folder(Path out, String command, String lockName, List<String> written, Path... inputs)
+            throws IOException {
+        return OutputFolder.open(out, command, Arrays.asList(inputs), written, System.err::println, lockName);
+    }
+
     /** Locks a folder the command replaces as a whole, refusing inputs inside it. */
     static OutputFolder replacedFolder(Path out, String command, Path... inputs) throws IOException {
         return OutputFolder.openReplaced(out, command, Arrays.asList(inputs), System.err::println);

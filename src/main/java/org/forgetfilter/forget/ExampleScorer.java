@@ -1,7 +1,9 @@
 package org.forgetfilter.forget;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import org.forgetfilter.eval.RougeOne;
 import org.forgetfilter.infer.GreedyGenerator;
 import org.forgetfilter.infer.LanguageModel;
@@ -34,15 +36,18 @@ public final class ExampleScorer {
      * @param examples tokenized prompt + response (for the log-likelihood)
      * @param prompts  prompt ids for generation (BOS + prompt)
      * @param references reference response texts (for ROUGE)
+     * @param groups     the batching groups ({@link Shard#groups}): positions into the lists, each group batched on
+     *                   its own, so that an example's batch does not depend on which other groups are scored
      */
     public ExampleScores score(LanguageModel lm, List<TokenizedExample> examples, List<int[]> prompts,
-                               List<String> references, String stage) {
+                               List<String> references, List<int[]> groups, String stage) {
         double[] loglik = null;
         double[] rouge = null;
         if (type.needsLoglik()) {
             long t = System.nanoTime();
             Progress p = new Progress(stage + " loglik", examples.size(), "examples");
-            List<ResponseScore> s = new LogLikelihoodScorer(lm.model(), batchSize).score(examples, p);
+            LogLikelihoodScorer scorer = new LogLikelihoodScorer(lm.model(), batchSize);
+            List<ResponseScore> s = perGroup(examples, groups, part -> scorer.score(part, p));
             p.finish();
             loglik = s.stream().mapToDouble(ResponseScore::loglikMean).toArray();
             loglikSeconds = (System.nanoTime() - t) / 1e9;
@@ -51,7 +56,8 @@ public final class ExampleScorer {
             long t = System.nanoTime();
             Progress p = new Progress(stage + " rouge1", prompts.size(), "examples");
             GreedyGenerator gen = new GreedyGenerator(lm.model(), lm.tokenizer(), batchSize);
-            List<GreedyGenerator.Generation> out = gen.generate(prompts, maxNewTokens, List.of("\n"), p);
+            List<GreedyGenerator.Generation> out = perGroup(prompts, groups,
+                    part -> gen.generate(part, maxNewTokens, List.of("\n"), p));
             p.finish();
             generatedTokens += gen.generatedTokens();
             rouge = new double[out.size()];
@@ -61,6 +67,28 @@ public final class ExampleScorer {
             rougeSeconds = (System.nanoTime() - t) / 1e9;
         }
         return new ExampleScores(loglik, rouge);
+    }
+
+    /**
+     * {@code batched} applied to each group of {@code items} on its own; the results in the order of {@code items}
+     * (every position must be in exactly one group).
+     */
+    static <T, R> List<R> perGroup(List<T> items, List<int[]> groups, Function<List<T>, List<R>> batched) {
+        List<R> out = new ArrayList<>(Collections.nCopies(items.size(), null));
+        for (int[] g : groups) {
+            List<T> part = new ArrayList<>(g.length);
+            for (int i : g) {
+                part.add(items.get(i));
+            }
+            List<R> r = batched.apply(part);
+            for (int k = 0; k < g.length; k++) {
+                out.set(g[k], r.get(k));
+            }
+        }
+        if (out.contains(null)) {
+            throw new IllegalStateException("the batching groups do not cover all " + items.size() + " items");
+        }
+        return out;
     }
 
     /** Wall time of the last log-likelihood pass. */

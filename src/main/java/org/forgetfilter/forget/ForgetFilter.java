@@ -115,6 +115,14 @@ public final class ForgetFilter {
         this.observer = observer;
     }
 
+    /** The stages of a run, in order ({@code filter --stage NAME} runs up to and including NAME). */
+    public static final List<String> STAGES = List.of("finetune_m1", "scores_m1", "proximity", "safety", "decide",
+            "retrain");
+
+    /** What {@link #runUpTo} did: the stage it stopped after, the shard (null: all examples), the stages reused. */
+    public record StagesRun(String stoppedAfter, Shard shard, List<String> reused) {
+    }
+
     /**
      * Runs (or resumes) the pipeline and writes scores.jsonl, kept.jsonl, removed.jsonl, summary.json, timings.json,
      * report.html and model/ into the output folder. {@code m0} is only read: every stage starts from a copy of its
@@ -122,6 +130,78 @@ public final class ForgetFilter {
      * what they found.
      */
     public FilterResult run(LanguageModel m0, List<Example> data, List<Example> safe, boolean fresh) throws IOException {
+        return pipeline(m0, data, safe, fresh, null, null);
+    }
+
+    /**
+     * Runs (or resumes) the pipeline up to and including {@code stage} and stops there: the stage records are
+     * written, the outputs of a whole run are not ({@code stage} "retrain" is a whole run). With a {@code shard},
+     * {@code stage} must be one of the per-example stages ({@link ShardMerge#STAGES}); M1 must already be trained
+     * in this folder; and the per-example stages up to {@code stage} are computed for the shard's examples only,
+     * into shard records that {@link ShardMerge} joins.
+     */
+    public StagesRun runUpTo(String stage, Shard shard, LanguageModel m0, List<Example> data, List<Example> safe,
+                             boolean fresh) throws IOException {
+        if (!STAGES.contains(stage)) {
+            throw new IllegalArgumentException("no stage '" + stage + "'; the stages are " + STAGES);
+        }
+        if (shard != null && !ShardMerge.STAGES.contains(stage)) {
+            throw new IllegalArgumentException("stage " + stage + " cannot run on a shard; the per-example stages "
+                    + "are " + ShardMerge.STAGES);
+        }
+        if (stage.equals("proximity") && !cfg.reviewWeighted()) {
+            throw new IllegalArgumentException("stage proximity is not part of this run (review weighting is off)");
+        }
+        if (shard != null && fresh) {
+            throw new IllegalArgumentException("a shard run cannot start fresh: it reuses M1 from the folder");
+        }
+        List<String> reused = new ArrayList<>();
+        FilterResult r = pipeline(m0, data, safe, fresh, stage, shard, reused);
+        return new StagesRun(r == null ? stage : "retrain", shard, reused);
+    }
+
+    private FilterResult pipeline(LanguageModel m0, List<Example> data, List<Example> safe, boolean fresh,
+                                  String stopAfter, Shard shard) throws IOException {
+        return pipeline(m0, data, safe, fresh, stopAfter, shard, new ArrayList<>());
+    }
+
+    /** The per-example stage's input: all examples, or the shard's (positions into the data, ascending). */
+    private record Part(int[] positions, List<Example> examples, Encoded encoded, List<int[]> groups) {
+        static Part of(int[] positions, List<Example> data, Encoded all) {
+            List<Example> ex = new ArrayList<>(positions.length);
+            for (int p : positions) {
+                ex.add(data.get(p));
+            }
+            return new Part(positions, ex, all.subset(positions),
+                    Shard.groups(ex.stream().map(Example::id).toList()));
+        }
+
+        List<String> ids() {
+            return examples.stream().map(Example::id).toList();
+        }
+    }
+
+    /** One per-example stage's compute step, on all examples or a shard's. */
+    @FunctionalInterface
+    private interface PartComputation {
+        ObjectNode compute(Part part) throws IOException;
+    }
+
+    /**
+     * A per-example stage: on all examples, through the runner (null never returned); on a shard, into the shard's
+     * record (reused when present with the same key), returning null, as the stage's result is not whole.
+     */
+    private static ObjectNode perExample(StageRunner runner, String name, String key, Shard shard, Part part,
+                                         int total, PartComputation compute) throws IOException {
+        if (shard == null) {
+            return runner.run(name, key, true, () -> compute.compute(part), n -> n, n -> n);
+        }
+        runner.runShard(name, key, shard, part.ids(), part.positions(), total, () -> compute.compute(part));
+        return null;
+    }
+
+    private FilterResult pipeline(LanguageModel m0, List<Example> data, List<Example> safe, boolean fresh,
+                                  String stopAfter, Shard shard, List<String> reusedOut) throws IOException {
         if (data.isEmpty()) {
             throw new IllegalArgumentException("the customer data set is empty");
         }
@@ -163,7 +243,8 @@ public final class ForgetFilter {
         String safeKey = hashRaw(safe);
         String modelKey = Sha256.ofText(m0.source() + "|" + m0.model().config());
         String key1 = Sha256.ofText("m1|" + modelKey + "|" + dataKey + "|" + cfg.probeKey());
-        String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey());
+        // The batching is part of the scores (padding changes their last bits): batches form inside the id buckets.
+        String key2 = Sha256.ofText("scores|" + key1 + "|" + cfg.scoringKey() + "|batch-buckets=" + Shard.BUCKETS);
         String keyP = Sha256.ofText("proximity|" + ReviewProximity.METHOD + "|" + key2 + "|" + safeKey);
         String key3 = Sha256.ofText("safety|" + key2 + "|" + safeKey + "|" + cfg.safety() + "|" + cfg.safetySteps()
                 + "|" + cfg.scoreAt());
@@ -172,6 +253,13 @@ public final class ForgetFilter {
         ObjectNode trainStats = Json.MAPPER.createObjectNode();
         ExampleScorer scorer = new ExampleScorer(cfg.score(), cfg.scoreBatch(), cfg.maxNewTokens());
         Path m1Dir = store.dir().resolve("m1");
+        if (shard != null && (store.find("finetune_m1", key1) == null || !Files.isDirectory(m1Dir))) {
+            throw new IllegalStateException(out + ": M1 of this model, data and settings is not trained there yet; "
+                    + "run filter ... --stage finetune_m1 once before the shards (every shard would train it and "
+                    + "write the same folder)");
+        }
+        Part part = Part.of(shard == null ? java.util.stream.IntStream.range(0, data.size()).toArray()
+                : shard.positions(data), data, customer);
 
         try (NDManager manager = NDManager.newBaseManager(); ModelSlot m1 = new ModelSlot(manager, m0, m1Dir)) {
             // Stage 1: M1 = M0 finetuned on the customer data.
@@ -184,55 +272,69 @@ public final class ForgetFilter {
                 return trainingStats(log);
             }, n -> n, n -> n);
             trainStats.set("finetune_m1", s1);
+            if (stop("finetune_m1", stopAfter, runner, reusedOut)) {
+                return null;
+            }
 
             // Stage 2: every example scored under M1.
-            ObjectNode s2 = runner.run("scores_m1", key2, true, () -> {
-                ObjectNode rec = scoresJson(scorer.score(m1.get(), customer.tokens(), customer.prompts(),
-                        customer.references(), "score M1").requireFinite("scores_m1", data));
+            ObjectNode s2 = perExample(runner, "scores_m1", key2, shard, part, data.size(), p -> {
+                ObjectNode rec = scoresJson(scorer.score(m1.get(), p.encoded().tokens(), p.encoded().prompts(),
+                        p.encoded().references(), p.groups(), "score M1").requireFinite("scores_m1", p.examples()));
                 rec.put("loglik_seconds", scorer.loglikSeconds());
                 rec.put("rouge1_seconds", scorer.rougeSeconds());
                 return rec;
-            }, n -> n, n -> n);
-            ExampleScores m1Scores = scoresFrom(s2);
-            trainStats.set("scoring_benchmark", scoringBenchmark(s1, s2, data.size(), m1, customer));
+            });
+            ExampleScores m1Scores = shard == null ? scoresFrom(s2) : null;
+            if (shard == null) {
+                trainStats.set("scoring_benchmark", scoringBenchmark(s1, s2, data.size(), m1, customer));
+            }
+            if (stop("scores_m1", stopAfter, runner, reusedOut)) {
+                return null;
+            }
 
             // Stage 3: closeness to the review set, under M1 before the safety finetune changes it.
-            ReviewProximity proximity = !cfg.reviewWeighted() ? null : runner.run("proximity", keyP, true,
-                    () -> {
-                        ReviewProximity p = ReviewProximity.measure(m1.get().model(), customer.prompts(),
-                                review.prompts(), cfg.scoreBatch());
-                        FiniteScores.check("proximity", "similarity", p.similarity(), data);
-                        return p;
-                    },
-                    p -> {
+            ObjectNode sp = !cfg.reviewWeighted() ? null : perExample(runner, "proximity", keyP, shard, part,
+                    data.size(), p -> {
+                        ReviewProximity r = ReviewProximity.measure(m1.get().model(), p.encoded().prompts(),
+                                review.prompts(), p.groups(), cfg.scoreBatch());
+                        FiniteScores.check("proximity", "similarity", r.similarity(), p.examples());
                         ObjectNode n = Json.MAPPER.createObjectNode();
-                        n.set("similarity", Json.MAPPER.valueToTree(p.similarity()));
-                        n.put("reference_distance", p.referenceDistance());
+                        n.set("similarity", Json.MAPPER.valueToTree(r.similarity()));
+                        n.put("reference_distance", r.referenceDistance());
                         return n;
-                    },
-                    n -> ReviewProximity.of(doubles(n.get("similarity")), n.get("reference_distance").asDouble()));
+                    });
+            ReviewProximity proximity = sp == null ? null
+                    : ReviewProximity.of(doubles(sp.get("similarity")), sp.get("reference_distance").asDouble());
+            if (stop("proximity", stopAfter, runner, reusedOut)) {
+                return null;
+            }
 
-            // Stage 4: the trial safety finetune of M1 (which becomes M2), scored along the way.
-            ObjectNode s3 = runner.run("safety", key3, true, () -> {
+            // Stage 4: the trial safety finetune of M1 (which becomes M2), scored along the way. A shard repeats the
+            // whole (seeded, reproducible) finetune and scores its own examples only.
+            ObjectNode s3 = perExample(runner, "safety", key3, shard, part, data.size(), p -> {
                 LanguageModel m = m1.take();
                 Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
                 TrainingConfig safety = cfg.safety().withSteps(cfg.safetySteps());
                 List<StepRecord> log = new Trainer(m.model(), safety, "safety").train(review.tokens(), step -> {
                     observer.afterSafetyStep(step.step());
                     if (cfg.scoreAt().contains(step.step())) {
-                        curve.put(step.step(), scorer.score(m, customer.tokens(), customer.prompts(),
-                                customer.references(), "score after safety step " + step.step())
-                                .requireFinite("safety (scores after step " + step.step() + ")", data));
+                        curve.put(step.step(), scorer.score(m, p.encoded().tokens(), p.encoded().prompts(),
+                                p.encoded().references(), p.groups(), "score after safety step " + step.step())
+                                .requireFinite("safety (scores after step " + step.step() + ")", p.examples()));
                     }
                 });
                 m.close();
-                writeLog(store, "safety", log);
+                writeLog(shard == null ? trainingLog(store.dir(), "safety")
+                        : shardTrainingLog(store.dir(), "safety", shard), log);
                 ObjectNode n = Json.MAPPER.createObjectNode();
                 n.set("training", trainingStats(log));
                 ObjectNode steps = n.putObject("steps");
                 curve.forEach((k, v) -> steps.set(Integer.toString(k), scoresJson(v)));
                 return n;
-            }, n -> n, n -> n);
+            });
+            if (stop("safety", stopAfter, runner, reusedOut)) {
+                return null;
+            }
             trainStats.set("safety", s3.get("training"));
             Map<Integer, ExampleScores> curve = new LinkedHashMap<>();
             s3.get("steps").fields().forEachRemaining(e -> curve.put(Integer.parseInt(e.getKey()),
@@ -250,6 +352,9 @@ public final class ForgetFilter {
             double[] decision = proximity != null ? proximity.weigh(forgetting) : forgetting;
             ThresholdChoice choice = runner.run("decide", keyD, false, () -> cfg.threshold().choose(decision),
                     ForgetFilter::choiceJson, ForgetFilter::choiceFrom);
+            if (stop("decide", stopAfter, runner, reusedOut)) {
+                return null;
+            }
             boolean[] removed = choice.flagged();
             FilterSummary summary = new FilterSummary(cfg, data, m1Scores, m2Scores, forgetting, proximity, decision,
                     choice);
@@ -520,13 +625,37 @@ public final class ForgetFilter {
         return new Trainer(m.model(), tc, stage).train(data, null);
     }
 
+    /**
+     * Whether the run stops after {@code stage} ({@code stopAfter}, null for a whole run); when it does, the stages
+     * reused so far go to {@code reusedOut}.
+     */
+    private static boolean stop(String stage, String stopAfter, StageRunner runner, List<String> reusedOut) {
+        if (!stage.equals(stopAfter)) {
+            return false;
+        }
+        runner.reused().forEach((name, r) -> {
+            if (r) {
+                reusedOut.add(name);
+            }
+        });
+        return true;
+    }
+
+    /** A shard's per-step log of a training stage: stages/STAGE/shard-I-of-N.training_log.jsonl. */
+    static Path shardTrainingLog(Path stagesDir, String stage, Shard shard) {
+        return stagesDir.resolve(stage).resolve(shard.fileStem() + "." + FinetuneRun.LOG_FILE);
+    }
+
     /** The stage's per-step training log: stages/STAGE/training_log.jsonl. */
     static Path trainingLog(Path stagesDir, String stage) {
         return stagesDir.resolve(stage).resolve(FinetuneRun.LOG_FILE);
     }
 
     private static void writeLog(StageStore store, String stage, List<StepRecord> log) throws IOException {
-        Path f = trainingLog(store.dir(), stage);
+        writeLog(trainingLog(store.dir(), stage), log);
+    }
+
+    private static void writeLog(Path f, List<StepRecord> log) throws IOException {
         Files.createDirectories(f.getParent());
         FinetuneRun.writeLog(f, log);
     }
@@ -654,6 +783,19 @@ public final class ForgetFilter {
                 }
             }
             return new Encoded(enc.encodeAll(examples, template), prompts, refs);
+        }
+
+        /** The examples at {@code positions}, in that order. */
+        Encoded subset(int[] positions) {
+            List<TokenizedExample> t = new ArrayList<>(positions.length);
+            List<int[]> p = new ArrayList<>(positions.length);
+            List<String> r = new ArrayList<>(positions.length);
+            for (int i : positions) {
+                t.add(tokens.get(i));
+                p.add(prompts.get(i));
+                r.add(references.get(i));
+            }
+            return new Encoded(t, p, r);
         }
     }
 }

@@ -35,12 +35,25 @@ public record ReviewProximity(double[] similarity, double[] weight, double refer
     static final String METHOD = "mean-hidden-cosine-knn" + NEIGHBOURS;
     private static final int ROWS_PER_PRODUCT = 256;
 
+    /** {@link #measure(TransformerLm, List, List, List, int)} with all data prompts batched as one group. */
     static ReviewProximity measure(TransformerLm model, List<int[]> dataPrompts, List<int[]> reviewPrompts,
                                    int batchSize) {
+        return measure(model, dataPrompts, reviewPrompts,
+                List.of(java.util.stream.IntStream.range(0, dataPrompts.size()).toArray()), batchSize);
+    }
+
+    /**
+     * Embeds the review prompts and the data prompts under {@code model}; {@code groups} are the batching groups of
+     * the data prompts ({@link Shard#groups}). The reference distance depends on the review set only, so every
+     * shard of a sharded run computes the same one.
+     */
+    static ReviewProximity measure(TransformerLm model, List<int[]> dataPrompts, List<int[]> reviewPrompts,
+                                   List<int[]> groups, int batchSize) {
         PromptEmbedder embedder = new PromptEmbedder(model, batchSize);
         Progress progress = new Progress("embed prompts", reviewPrompts.size() + dataPrompts.size(), "prompts");
         float[][] review = unit(embedder.embed(reviewPrompts, progress));
-        float[][] data = unit(embedder.embed(dataPrompts, progress));
+        float[][] data = unit(ExampleScorer.perGroup(dataPrompts, groups,
+                part -> Arrays.asList(embedder.embed(part, progress))).toArray(float[][]::new));
         progress.finish();
         double reference = 0;
         if (review.length > 1) {

@@ -3,6 +3,8 @@ package org.forgetfilter.forget;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -63,6 +65,45 @@ final class StageRunner {
         seconds.put(name, s);
         reused.put(name, false);
         return value;
+    }
+
+    /**
+     * Stage {@code name} on one shard: nothing is done when the whole stage is already recorded with {@code key} or
+     * this shard's record is ({@link StageStore#findShard}); else {@code compute} runs (on the shard's examples only)
+     * and its result is saved as the shard's record ({@link StageStore#saveShard}), replacing a stale one whole.
+     *
+     * @param ids       ids of the shard's examples, in input order
+     * @param positions their positions in the whole data set
+     * @param total     examples in the whole data set
+     */
+    void runShard(String name, String key, Shard shard, List<String> ids, int[] positions, int total,
+                  Computation<ObjectNode> compute) throws IOException {
+        StageStore.Record whole = store.find(name, key);
+        if (whole != null) {
+            System.err.printf(Locale.ROOT, "forgetfilter: %s: reused, the whole stage was finished by an earlier run "
+                    + "(%s); shard %s has nothing to do%n", title(name), store.dir().resolve(name + ".json"), shard);
+            seconds.put(name, whole.seconds());
+            reused.put(name, true);
+            return;
+        }
+        StageStore.ShardRecord done = store.findShard(name, key, shard);
+        if (done != null) {
+            System.err.printf(Locale.ROOT, "forgetfilter: %s: shard %s reused, finished by an earlier run in %.1f s "
+                    + "(%s)%n", title(name), shard, done.seconds(), done.file());
+            seconds.put(name, done.seconds());
+            reused.put(name, true);
+            return;
+        }
+        System.err.println("forgetfilter: " + title(name) + ": running on shard " + shard + " (" + ids.size() + " of "
+                + total + " examples)");
+        long t = System.nanoTime();
+        ObjectNode value = compute.compute();
+        double s = (System.nanoTime() - t) / 1e9;
+        store.saveShard(name, key, shard, ids, positions, total, s, value);
+        System.err.printf(Locale.ROOT, "forgetfilter: %s: shard %s done in %.1f s (%s)%n", title(name), shard, s,
+                store.shardFile(name, shard));
+        seconds.put(name, s);
+        reused.put(name, false);
     }
 
     /** Seconds each stage took when it was computed, in run order. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.forgetfilter.io.AtomicFile;
 import org.forgetfilter.io.Json;
@@ -68,6 +70,92 @@ public final class StageStore {
         }
         n.set("result", result);
         AtomicFile.writeString(dir.resolve(stage + ".json"), Json.MAPPER.writeValueAsString(n) + "\n");
+    }
+
+    /**
+     * A per-example stage computed on one shard: {@code <dir>/<stage>/shard-I-of-N.json}, merged into the ordinary
+     * record by {@link ShardMerge}.
+     *
+     * @param ids       ids of the shard's examples, in input order
+     * @param positions their positions in the whole data set
+     * @param total     examples in the whole data set
+     * @param result    the stage's result in its ordinary form, every array holding the shard's examples only
+     */
+    public record ShardRecord(Path file, String stage, String key, Shard shard, List<String> ids, int[] positions,
+                              int total, double seconds, ObjectNode provenance, ObjectNode result) {
+    }
+
+    /** Where the record of {@code stage} on {@code shard} is kept. */
+    public Path shardFile(String stage, Shard shard) {
+        return dir.resolve(stage).resolve(shard.fileStem() + ".json");
+    }
+
+    /** The shard's record of {@code stage}, or null when it is missing or was made with another key. */
+    public ShardRecord findShard(String stage, String key, Shard shard) throws IOException {
+        Path f = shardFile(stage, shard);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        ShardRecord r = readShard(f);
+        return r.key().equals(key) && r.shard().equals(shard) ? r : null;
+    }
+
+    /** Records {@code stage} as finished on {@code shard} (written atomically, so a rerun replaces it whole). */
+    public void saveShard(String stage, String key, Shard shard, List<String> ids, int[] positions, int total,
+                          double seconds, ObjectNode result) throws IOException {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("stage", stage);
+        n.put("key", key);
+        n.put("shard", shard.index());
+        n.put("shards", shard.count());
+        n.put("buckets", Shard.BUCKETS);
+        n.put("examples", total);
+        n.set("ids", Json.MAPPER.valueToTree(ids));
+        n.set("positions", Json.MAPPER.valueToTree(positions));
+        n.put("seconds", seconds);
+        if (provenance != null) {
+            n.set("provenance", provenance);
+        }
+        n.set("result", result);
+        AtomicFile.writeString(shardFile(stage, shard), Json.MAPPER.writeValueAsString(n) + "\n");
+    }
+
+    /** Reads a shard record, failing with the file's name and what is missing when it is not one. */
+    public static ShardRecord readShard(Path f) throws IOException {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new IOException(f + ": not a readable shard record (JSON): " + e.getMessage(), e);
+        }
+        for (String field : new String[] {"stage", "key", "shard", "shards", "buckets", "examples", "ids", "positions",
+                "seconds", "result"}) {
+            if (n == null || !n.has(field)) {
+                throw new IOException(f + ": not a shard record: field '" + field + "' is missing");
+            }
+        }
+        if (n.get("buckets").asInt() != Shard.BUCKETS) {
+            throw new IOException(f + ": made with " + n.get("buckets").asInt() + " buckets, this version uses "
+                    + Shard.BUCKETS + "; rerun the shard");
+        }
+        Shard shard;
+        try {
+            shard = new Shard(n.get("shard").asInt(), n.get("shards").asInt());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(f + ": " + e.getMessage(), e);
+        }
+        List<String> ids = new ArrayList<>();
+        n.get("ids").forEach(x -> ids.add(x.asText()));
+        int[] positions = new int[n.get("positions").size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = n.get("positions").get(i).asInt();
+        }
+        if (positions.length != ids.size()) {
+            throw new IOException(f + ": " + ids.size() + " ids but " + positions.length + " positions");
+        }
+        return new ShardRecord(f, n.get("stage").asText(), n.get("key").asText(), shard, ids, positions,
+                n.get("examples").asInt(), n.get("seconds").asDouble(),
+                n.get("provenance") instanceof ObjectNode p ? p : null, (ObjectNode) n.get("result"));
     }
 
     /** Forgets every stage (for {@code --fresh}). */

@@ -70,13 +70,22 @@ public final class OutputFolder implements AutoCloseable {
      */
     public static OutputFolder open(Path dir, String command, Collection<Path> inputs, Collection<String> written,
                                     Consumer<String> notices) throws IOException {
+        return open(dir, command, inputs, written, notices, LOCK_FILE);
+    }
+
+    /**
+     * {@link #open(Path, String, Collection, Collection, Consumer)} with the lock file {@code lockName} in the
+     * folder: processes that write disjoint files of one folder (the shards of a stage) each take their own lock.
+     */
+    public static OutputFolder open(Path dir, String command, Collection<Path> inputs, Collection<String> written,
+                                    Consumer<String> notices, String lockName) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         requireFolderOrAbsent(abs);
         for (String name : written) {
             refuseInputs(abs.resolve(name), command, inputs);
         }
         Files.createDirectories(abs);
-        return lock(abs, abs.resolve(LOCK_FILE), command, notices);
+        return lock(abs, abs.resolve(lockName), command, notices);
     }
 
     /**
