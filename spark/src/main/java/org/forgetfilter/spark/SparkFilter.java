@@ -27,32 +27,49 @@ import picocli.CommandLine;
  * every executor (shared storage).
  */
 public final class SparkFilter {
-    static final String USAGE = "usage: SparkFilter --shards N [--stage scores_m1|proximity|safety (default safety)] FILTER-OPTIONS..."
-            + " (the options of forgetfilter filter, with --out on shared storage; not --stage or --shard)";
+    static final String USAGE = "usage: SparkFilter --shards N [--stage scores_m1|proximity|safety (default "
+            + "safety)] FILTER-OPTIONS... (the options of forgetfilter filter, with --out on shared storage; not --stage or --shard)";
 
     private SparkFilter() {
     }
 
-    public static void main(String[] args) {
-        int shards = -1;
-        String stage = "safety";
-        int i = 0;
-        for (; i + 1 < args.length && (args[i].equals("--shards") || args[i].equals("--stage")); i += 2) {
-            if (args[i].equals("--shards")) {
-                shards = Integer.parseInt(args[i + 1]);
-            } else {
-                stage = args[i + 1];
+    /** What the command line asks for: {@code --shards N [--stage S]}, then the filter options. */
+    record Job(int shards, String stage, List<String> filterOptions) {
+        static Job parse(String... args) {
+            int shards = -1;
+            String stage = "safety";
+            int i = 0;
+            for (; i + 1 < args.length && (args[i].equals("--shards") || args[i].equals("--stage")); i += 2) {
+                if (args[i].equals("--shards")) {
+                    try {
+                        shards = Integer.parseInt(args[i + 1]);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--shards " + args[i + 1] + ": not a number; " + USAGE);
+                    }
+                } else {
+                    stage = args[i + 1];
+                }
             }
+            if (shards < 1) {
+                throw new IllegalArgumentException("--shards N (at least 1) first; " + USAGE);
+            }
+            return new Job(shards, stage, List.of(args).subList(i, args.length));
         }
-        List<String> filter = List.of(args).subList(i, args.length);
-        if (shards < 1) {
-            System.err.println(USAGE);
+    }
+
+    public static void main(String[] args) {
+        Job job;
+        try {
+            job = Job.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("forgetfilter-spark: " + e.getMessage());
             System.exit(2);
+            return;
         }
-        SparkConf conf = new SparkConf().setAppName("forgetfilter filter --stage " + stage + " on " + shards
-                + " shards");
+        SparkConf conf = new SparkConf().setAppName("forgetfilter filter --stage " + job.stage() + " on "
+                + job.shards() + " shards");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            System.out.print(run(sc, shards, stage, filter));
+            System.out.print(run(sc, job.shards(), job.stage(), job.filterOptions()));
         }
     }
 

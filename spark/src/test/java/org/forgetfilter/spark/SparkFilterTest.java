@@ -151,6 +151,43 @@ class SparkFilterTest {
     }
 
     @Test
+    void everyPerExampleStageOnTwoShardsThenAPlainRunWriteTheBytesOfAPlainRun() throws IOException {
+        Path out = dir.resolve("spark-safety");
+        SparkFilter.Job job = SparkFilter.Job.parse(args("--shards", "2", options(out)));
+        assertEquals(new SparkFilter.Job(2, "safety", options(out)), job, "--stage defaults to safety: all of them");
+        String log = SparkFilter.run(sc, job.shards(), job.stage(), job.filterOptions());
+        for (String stage : List.of("scores_m1", "proximity", "safety")) {
+            assertTrue(log.contains("merged stage " + stage + ": 2 shards, 40 examples"), log);
+        }
+        filter(options(out));
+        for (String f : OUTPUTS) {
+            assertArrayEquals(Files.readAllBytes(plain.resolve(f)), Files.readAllBytes(out.resolve(f)), f);
+        }
+        JsonNode stages = Json.MAPPER.readTree(out.resolve("timings.json").toFile()).get("stages");
+        for (String s : List.of("finetune_m1", "scores_m1", "proximity", "safety")) {
+            assertTrue(stages.get(s).get("reused").asBoolean(), s + " reused: " + stages);
+        }
+    }
+
+    @Test
+    void theCommandLineNeedsShardsFirstAndTheFilterOptionsNeedOut() throws IOException {
+        assertEquals(new SparkFilter.Job(4, "proximity", List.of("--out", "/x")),
+                SparkFilter.Job.parse("--stage", "proximity", "--shards", "4", "--out", "/x"));
+        assertThrows(IllegalArgumentException.class, () -> SparkFilter.Job.parse("--out", "/x", "--shards", "4"));
+        assertThrows(IllegalArgumentException.class, () -> SparkFilter.Job.parse("--shards", "four", "--out", "/x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkFilter.run(sc, 2, "safety", List.of("--model", "m")));
+        assertTrue(e.getMessage().contains("need --out DIR"), e.getMessage());
+        assertEquals("/y", SparkFilter.outOption(List.of("--data", "d", "--out=/y")));
+    }
+
+    private static String[] args(String a, String b, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(a, b));
+        all.addAll(rest);
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void aWholeRunStageOrAStageInTheOptionsIsRefusedBeforeAnyTask() throws IOException {
         Path out = dir.resolve("refused");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
