@@ -119,8 +119,23 @@ public final class SparkFilter {
         return a;
     }
 
+    /**
+     * Held by the one core command running in this JVM. DJL's gradient collector is one per JVM ("A
+     * PtGradientCollector is already collecting. Only one can be collecting at a time"): two tasks of one executor
+     * that both train (finetune_m1, the safety stage's M2) would fail. Tasks on one executor run one after another;
+     * the parallelism is across executors (spark.task.cpus = spark.executor.cores gives each task the executor's
+     * cores for libtorch; README, Spark).
+     */
+    private static final Object ONE_AT_A_TIME = new Object();
+
     /** Runs the core's command line in this JVM; returns its stdout, throws with its stderr when it fails. */
     static String cli(List<String> args) {
+        synchronized (ONE_AT_A_TIME) {
+            return cliAlone(args);
+        }
+    }
+
+    private static String cliAlone(List<String> args) {
         // libtorch's grad mode is per thread, and DJL turns it off only on the thread that loads the engine (a
         // command-line run's main thread). A Spark task runs on an executor pool thread, where it is still on: the
         // optimizer's in-place update of M1's weights would fail ("a leaf Variable that requires grad is being

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scores_m1 of a filter run as a Spark job on 3 shards (local[2], so two shards at once in one executor JVM), merged
- * on the driver, then a plain filter to the end: the outputs are the bytes of a plain single-JVM run. The fixture is
- * the tiny model and data of the core's ShardedFilterTest, built here (the core has no test jar).
+ * scores_m1 of a filter run as a Spark job on 3 shards (local[2]: tasks on Spark's executor threads, not the test's),
+ * merged on the driver, then a plain filter to the end: the outputs are the bytes of a plain single-JVM run. The
+ * fixture is the tiny model and data of the core's ShardedFilterTest, built here (the core has no test jar).
  */
 class SparkFilterTest {
     private static final ModelConfig TINY = ModelConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 96, true,
