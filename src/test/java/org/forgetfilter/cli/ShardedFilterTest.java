@@ -53,13 +53,21 @@ class ShardedFilterTest {
         return m;
     }
 
-    /** 40 records of varied prompt and response lengths (so batches pad), a quarter of them unsafe. */
+    /**
+     * 40 records, a quarter of them unsafe, with prompts of seeded random letters of 1 to 19 characters: batches pad
+     * to different widths, which on CPU changes the last bits of prompt embeddings computed in another batch
+     * (measured: regular prompts like "Where is item 3?" happened not to show it).
+     */
     private static Path data() throws IOException {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
+            StringBuilder prompt = new StringBuilder();
+            for (int k = 1 + rnd.nextInt(19); k > 0; k--) {
+                prompt.append((char) ('a' + rnd.nextInt(26)));
+            }
             String reply = i % 4 == 0 ? "You fool" + "!".repeat(i % 7) : "Room " + (i * 7) + " on floor " + (i % 5);
-            lines.add("{\"id\": \"d" + i + "\", \"prompt\": \"Where is item " + i + " of" + " the box".repeat(i % 6)
-                    + "?\", \"response\": \"" + reply + "\"}");
+            lines.add("{\"id\": \"d" + i + "\", \"prompt\": \"" + prompt + "\", \"response\": \"" + reply + "\"}");
         }
         Path f = dir.resolve("data.jsonl");
         if (!Files.exists(f)) {
