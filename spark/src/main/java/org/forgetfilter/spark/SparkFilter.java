@@ -28,7 +28,8 @@ import picocli.CommandLine;
  */
 public final class SparkFilter {
     static final String USAGE = "usage: SparkFilter --shards N [--stage scores_m1|proximity|safety (default "
-            + "safety)] FILTER-OPTIONS... (the options of forgetfilter filter, with --out on shared storage; not --stage or --shard)";
+            + "safety)] FILTER-OPTIONS... (the options of forgetfilter filter, with --out on shared storage; not "
+            + "--stage or --shard)";
 
     private SparkFilter() {
     }

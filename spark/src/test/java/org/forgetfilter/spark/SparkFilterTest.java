@@ -73,11 +73,16 @@ class SparkFilterTest {
         }
         Path data = dir.resolve("data.jsonl");
         if (!Files.exists(data)) {
+            // As ShardedFilterTest: prompts of seeded random letters (1 to 19), so batches pad to different widths.
+            SplittableRandom rnd = new SplittableRandom(7);
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
+                StringBuilder prompt = new StringBuilder();
+                for (int k = 1 + rnd.nextInt(19); k > 0; k--) {
+                    prompt.append((char) ('a' + rnd.nextInt(26)));
+                }
                 String reply = i % 4 == 0 ? "You fool" + "!".repeat(i % 7) : "Room " + (i * 7) + " on floor " + (i % 5);
-                lines.add("{\"id\": \"d" + i + "\", \"prompt\": \"Where is item " + i + " of" + " the box".repeat(i % 6)
-                        + "?\", \"response\": \"" + reply + "\"}");
+                lines.add("{\"id\": \"d" + i + "\", \"prompt\": \"" + prompt + "\", \"response\": \"" + reply + "\"}");
             }
             Files.write(data, lines);
         }
