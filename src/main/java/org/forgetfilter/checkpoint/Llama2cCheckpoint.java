@@ -3,7 +3,6 @@ package org.forgetfilter.checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -325,10 +324,7 @@ public final class Llama2cCheckpoint {
                         + " bytes, file has " + ch.size());
             }
             float[] out = new float[(int) count];
-            if (bytes > 0) {
-                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, pos, bytes);
-                m.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-            }
+            TensorFileRead.decode(ch, pos, SafetensorsDtype.F32, out, file);
             pos += bytes;
             return out;
         }

@@ -59,33 +59,37 @@ public enum SafetensorsDtype {
         throw new IllegalArgumentException("unsupported dtype '" + text + "': expected f32, f16 or bf16");
     }
 
-    /** Reads {@code count} little-endian elements from {@code in} into {@code out} as float32. */
-    void decode(ByteBuffer in, float[] out, int count) {
+    /**
+     * Reads {@code count} little-endian elements from {@code in}, starting at its position, into {@code out} from
+     * index {@code from}, as float32.
+     */
+    void decode(ByteBuffer in, float[] out, int from, int count) {
+        int p = in.position();
         switch (this) {
-            case F32 -> in.asFloatBuffer().get(out, 0, count);
+            case F32 -> in.asFloatBuffer().get(out, from, count);
             case F16 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = HalfPrecision.f16ToFloat(in.getShort(i * 2));
+                    out[from + i] = HalfPrecision.f16ToFloat(in.getShort(p + i * 2));
                 }
             }
             case BF16 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = HalfPrecision.bf16ToFloat(in.getShort(i * 2));
+                    out[from + i] = HalfPrecision.bf16ToFloat(in.getShort(p + i * 2));
                 }
             }
             case F64 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = (float) in.getDouble(i * 8);
+                    out[from + i] = (float) in.getDouble(p + i * 8);
                 }
             }
             case I32 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = in.getInt(i * 4);
+                    out[from + i] = in.getInt(p + i * 4);
                 }
             }
             case I64 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = in.getLong(i * 8);
+                    out[from + i] = in.getLong(p + i * 8);
                 }
             }
         }

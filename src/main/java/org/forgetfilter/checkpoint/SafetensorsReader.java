@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +25,8 @@ import org.forgetfilter.io.Json;
  * Reads a <a href="https://github.com/huggingface/safetensors">safetensors</a> file: an 8-byte little-endian
  * header length N, N bytes of JSON ({@code name -> {dtype, shape, data_offsets}} plus an optional
  * {@code __metadata__} string map), then the raw little-endian tensor bytes, offsets relative to byte 8 + N.
- * Each tensor is memory-mapped on its own, so files larger than 2 GiB are fine; every value is converted to
- * float32 in Java.
+ * Each tensor is read on its own (positional reads, no memory mapping), so files larger than 2 GiB are fine;
+ * every value is converted to float32 in Java.
  *
  * <pre>{@code
  * try (SafetensorsReader r = SafetensorsReader.open(file)) {
@@ -75,7 +74,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 throw new IOException(file + ": truncated safetensors file (" + fileSize + " bytes, no header length)");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0, file);
+            TensorFileRead.readFully(ch, lenBuf, 0, file);
             long headerLen = lenBuf.getLong(0);
             if (headerLen < 2 || headerLen > fileSize - 8) {
                 throw new IOException(file + ": header length " + Long.toUnsignedString(headerLen)
@@ -85,7 +84,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 throw new IOException(file + ": header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES);
             }
             ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8, file);
+            TensorFileRead.readFully(ch, headerBuf, 8, file);
             String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
             long dataStart = 8 + headerLen;
             Map<String, String> metadata = new LinkedHashMap<>();
@@ -214,12 +213,7 @@ public final class SafetensorsReader implements AutoCloseable {
             throw new IOException(file + ": tensor " + name + " has " + count + " elements, more than a Java array holds");
         }
         float[] out = new float[(int) count];
-        long length = t.end() - t.begin();
-        if (length > 0) {
-            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), length);
-            map.order(ByteOrder.LITTLE_ENDIAN);
-            t.dtype().decode(map, out, out.length);
-        }
+        TensorFileRead.decode(channel, dataStart + t.begin(), t.dtype(), out, file);
         return new FloatTensor(t.shape().clone(), out);
     }
 
@@ -285,16 +279,5 @@ public final class SafetensorsReader implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException(file + ": truncated safetensors file at byte " + pos);
-            }
-            pos += n;
-        }
     }
 }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.forgetfilter.checkpoint.Checkpoint;
-import org.forgetfilter.checkpoint.HfModelDirectory;
 import org.forgetfilter.checkpoint.PeftAdapter;
 import org.forgetfilter.checkpoint.SafetensorsDtype;
 import org.forgetfilter.data.Example;
@@ -619,8 +617,7 @@ public final class ForgetFilter {
             m.model().loadLora(a.config(), a.tensors());
             return m;
         }
-        Checkpoint c = HfModelDirectory.load(dir);
-        return LanguageModel.of(manager, new Checkpoint(c.config(), c.weights(), base.tokenizer(), base.source()));
+        return LanguageModel.reopen(manager, dir, base.tokenizer(), base.source());
     }
 
     private List<StepRecord> finetune(LanguageModel m, List<TokenizedExample> data, TrainingConfig tc, String stage,

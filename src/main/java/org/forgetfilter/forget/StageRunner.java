@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.forgetfilter.io.MemoryTrace;
 
 /**
  * Runs the named stages of a pipeline over one {@link StageStore}: a stage whose record has the same content key
@@ -57,9 +57,11 @@ final class StageRunner {
             return fromJson.apply(rec.result());
         }
         System.err.println("forgetfilter: " + title(name) + ": running");
+        MemoryTrace.at(name + " start");
         long t = System.nanoTime();
         T value = compute.compute();
         double s = (System.nanoTime() - t) / 1e9;
+        MemoryTrace.at(name + " done");
         System.err.printf(Locale.ROOT, "forgetfilter: %s: done in %.1f s%n", title(name), s);
         store.save(name, key, s, toJson.apply(value));
         seconds.put(name, s);
@@ -96,9 +98,11 @@ final class StageRunner {
         }
         System.err.println("forgetfilter: " + title(name) + ": running on shard " + shard + " (" + ids.size() + " of "
                 + total + " examples)");
+        MemoryTrace.at(name + " shard " + shard + " start");
         long t = System.nanoTime();
         ObjectNode value = compute.compute();
         double s = (System.nanoTime() - t) / 1e9;
+        MemoryTrace.at(name + " shard " + shard + " done");
         store.saveShard(name, key, shard, ids, positions, total, s, value);
         System.err.printf(Locale.ROOT, "forgetfilter: %s: shard %s done in %.1f s (%s)%n", title(name), shard, s,
                 store.shardFile(name, shard));

@@ -17,7 +17,8 @@ import java.util.Locale;
  *   <li>full finetuning with AdamW: weights, gradients and two moments, 16 bytes per parameter;</li>
  *   <li>LoRA: the frozen base (4 bytes per parameter) plus 16 bytes per adapter parameter.</li>
  * </ul>
- * Activations come on top and grow with batch size x max length; they are not estimated here.
+ * A whole run ({@link #trainingRun}) adds activations, which grow with batch size x max length, the scratch memory of
+ * each step, the Java heap and the runtime.
  *
  * @param parameters number of weights of the model, as {@code WeightLayout.expectedShapes} lists them
  */
@@ -97,7 +98,9 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
     public static final long RUNTIME_BYTES = 300L << 20;
 
     /**
-     * The memory of a training run, by part. All byte counts are peaks of the whole run.
+     * The memory of a training run, by part. All byte counts are peaks of the whole run, which peaks either while
+     * loading (the weights decoded in the Java heap and copied to native memory; the heap is then handed back) or
+     * while training, whichever needs more.
      *
      * @param parameters          weights of the model
      * @param trainableParameters the parameters the optimizer updates (the adapters under LoRA)
@@ -108,16 +111,30 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
      * @param gradientBytes       one float32 gradient per trainable parameter
      * @param optimizerBytes      AdamW's two moments per trainable parameter
      * @param activationBytes     what the forward pass keeps for the backward pass, for batch x the longest batch
-     * @param heapBytes           the Java heap: the weights decoded once while loading, and again while saving (the
-     *                            JVM keeps the heap it grew to; measured resident: 1.0-1.3 copies for GPT-2 small)
+     * @param scratchBytes        what each training step allocates afresh beside the stored gradients and frees again
+     *                            ({@link #scratchBytes}); the allocator keeps the room, so it counts as a peak
+     * @param heapBytes           the Java heap while training: one copy of the weights, exported to be written,
+     *                            when full finetuning saves a model (M1, the delivered model); nothing under LoRA,
+     *                            which writes only the adapters
      * @param runtimeBytes        JVM and libtorch ({@link #RUNTIME_BYTES})
+     * @param loadBytes           the weights while loading: decoded in the Java heap and copied to native memory
      */
     public record RunPlan(long parameters, long trainableParameters, long weightBytes, int nativeCopies,
-                          long gradientBytes, long optimizerBytes, long activationBytes, long heapBytes,
-                          long runtimeBytes) {
+                          long gradientBytes, long optimizerBytes, long activationBytes, long scratchBytes,
+                          long heapBytes, long runtimeBytes, long loadBytes) {
         public long totalBytes() {
-            return sum(mul(weightBytes, nativeCopies), gradientBytes, optimizerBytes, activationBytes, heapBytes,
-                    runtimeBytes);
+            return Math.max(loadingBytes(), trainingBytes());
+        }
+
+        /** The peak while loading: the runtime and the weights twice. */
+        public long loadingBytes() {
+            return sum(loadBytes, runtimeBytes);
+        }
+
+        /** The peak while training: every part but loading. */
+        public long trainingBytes() {
+            return sum(mul(weightBytes, nativeCopies), gradientBytes, optimizerBytes, activationBytes, scratchBytes,
+                    heapBytes, runtimeBytes);
         }
 
         /** The parts as name to bytes, in order, with the total last. */
@@ -128,8 +145,11 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
             m.put("gradients", gradientBytes);
             m.put("optimizer_state", optimizerBytes);
             m.put("activations", activationBytes);
+            m.put("step_scratch", scratchBytes);
             m.put("java_heap", heapBytes);
             m.put("runtime", runtimeBytes);
+            m.put("training_peak", trainingBytes());
+            m.put("loading_peak", loadingBytes());
             m.put("total", totalBytes());
             return m;
         }
@@ -137,12 +157,14 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
         /** One line for the console. */
         public String describe() {
             return String.format(Locale.ROOT, "%s parameters (%s trained): %d x %s of weights in native memory "
-                            + "(%s) + %s gradients + %s AdamW moments + %s activations + %s Java heap + %s runtime "
-                            + "= about %s",
+                            + "(%s) + %s gradients + %s AdamW moments + %s activations + %s step scratch + %s Java heap "
+                            + "+ %s runtime = %s while training, %s while loading (the weights in the Java heap and "
+                            + "in native memory): about %s",
                     count(parameters), count(trainableParameters), nativeCopies, bytes(weightBytes),
                     nativeCopies == 1 ? "the base, shared by the adapters" : "the base and the model being trained",
-                    bytes(gradientBytes), bytes(optimizerBytes), bytes(activationBytes), bytes(heapBytes),
-                    bytes(runtimeBytes), bytes(totalBytes()));
+                    bytes(gradientBytes), bytes(optimizerBytes), bytes(activationBytes), bytes(scratchBytes),
+                    bytes(heapBytes), bytes(runtimeBytes), bytes(trainingBytes()), bytes(loadingBytes()),
+                    bytes(totalBytes()));
         }
 
         /**
@@ -175,7 +197,35 @@ public record MemoryEstimate(ModelConfig config, long parameters) {
     public RunPlan trainingRun(LoraConfig lora, int batchSize, int maxLength) {
         long trainable = lora == null ? parameters : loraParameters(lora);
         return new RunPlan(parameters, trainable, weightBytes(), lora == null ? 2 : 1, mul(trainable, F32_BYTES),
-                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), weightBytes(), RUNTIME_BYTES);
+                mul(trainable, 2 * F32_BYTES), activationBytes(batchSize, maxLength), scratchBytes(lora),
+                lora == null ? weightBytes() : 0, RUNTIME_BYTES, loadBytes());
+    }
+
+    /**
+     * What one training step allocates beside the stored gradients, float32. Under full finetuning: the backward pass
+     * builds the embedding's gradient as two dense vocabulary x hidden tensors (the output head's and the token
+     * lookup's, tied or not) before adding them to the stored gradient, and AdamW's step takes the square root of
+     * the largest tensor's second moment. Under LoRA the base gets no gradient and only the adapters' root is
+     * taken. Measured for GPT-2 small (docs/BENCHMARKS.md, "Memory of a filter run, third pass"): the first two
+     * backward passes grew the process by 2 x 147 MiB beyond the gradients, the first optimizer step by 149 MiB.
+     */
+    public long scratchBytes(LoraConfig lora) {
+        long largest;
+        long embeddingGradients;
+        if (lora == null) {
+            long d = config.hiddenSize();
+            long widest = config.architecture() == Architecture.LLAMA ? config.intermediateSize()
+                    : Math.max(config.intermediateSize(), 3 * d);
+            largest = Math.max(mul(config.vocabSize(), d), mul(widest, d));
+            embeddingGradients = mul(2 * F32_BYTES, mul(config.vocabSize(), d));
+        } else {
+            largest = 0;
+            for (long[] inOut : targetedLayers(lora)) {
+                largest = Math.max(largest, mul(lora.rank(), Math.max(inOut[0], inOut[1])));
+            }
+            embeddingGradients = 0;
+        }
+        return sum(embeddingGradients, mul(largest, F32_BYTES));
     }
 
     /**

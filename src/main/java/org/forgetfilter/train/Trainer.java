@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.forgetfilter.infer.PaddedBatch;
 import org.forgetfilter.infer.TokenizedExample;
+import org.forgetfilter.io.MemoryTrace;
 import org.forgetfilter.io.Progress;
 import org.forgetfilter.model.OwnedArrays;
 import org.forgetfilter.model.TransformerLm;
@@ -104,8 +105,10 @@ public final class Trainer {
                             // (a libtorch-owned divisor: DJL's div(Number) would free it before backward)
                             NDArray l = batch.targetLogProbs(model).sum().neg()
                                     .div(OwnedArrays.scalar(m, (float) Math.max(1, targets)));
+                            MemoryTrace.at(stage + " step " + (step + 1) + " forward");
                             loss += l.getFloat();
                             gc.backward(l);
+                            MemoryTrace.at(stage + " step " + (step + 1) + " backward");
                         }
                         tokens += batch.realTokens();
                     }
@@ -119,6 +122,7 @@ public final class Trainer {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     norm = opt.step(lr);
+                    MemoryTrace.at(stage + " step " + (step + 1) + " optimizer");
                 } catch (ArithmeticException e) {
                     ArithmeticException d = diverged("the gradient norm is not finite", step, total, epoch, lr);
                     d.initCause(e);

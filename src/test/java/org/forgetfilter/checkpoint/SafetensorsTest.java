@@ -88,6 +88,35 @@ class SafetensorsTest {
     }
 
     @Test
+    void tensorsLongerThanOneReadChunkRoundTripInEveryFloatDtype() throws IOException {
+        // 3.3 read chunks of f32 after a 3-element tensor, so chunks start at an offset that is not chunk-aligned
+        int n = TensorFileRead.CHUNK_BYTES / 4 * 3 + TensorFileRead.CHUNK_BYTES / 12 + 7;
+        float[] big = new float[n];
+        for (int i = 0; i < n; i++) {
+            big[i] = (float) Math.sin(i * 0.37) * (1 + i % 97); // exact in f16 and bf16 only near zero: compare below
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("a.small", FloatTensor.of(new float[] {1f, 2f, 3f}, 3));
+        weights.put("b.big", FloatTensor.of(big, n));
+        for (SafetensorsDtype dtype : List.of(SafetensorsDtype.F32, SafetensorsDtype.F16, SafetensorsDtype.BF16)) {
+            Path f = dir.resolve("big-" + dtype + ".safetensors");
+            SafetensorsWriter.write(f, weights, dtype);
+            float[] back = SafetensorsReader.readFile(f).get("b.big").data();
+            assertEquals(n, back.length);
+            for (int i = 0; i < n; i++) {
+                float expected = switch (dtype) {
+                    case F16 -> HalfPrecision.f16ToFloat(HalfPrecision.floatToF16(big[i]));
+                    case BF16 -> HalfPrecision.bf16ToFloat(HalfPrecision.floatToBf16(big[i]));
+                    default -> big[i];
+                };
+                if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(back[i])) {
+                    throw new AssertionError(dtype + " element " + i + ": expected " + expected + ", read " + back[i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void readsF64AndIntegerTensorsWrittenByHand() throws IOException {
         ByteBuffer d = ByteBuffer.allocate(16 + 8 + 8).order(ByteOrder.LITTLE_ENDIAN);
         d.putDouble(1.5).putDouble(-0.25).putInt(7).putInt(-3).putLong(1L << 40);

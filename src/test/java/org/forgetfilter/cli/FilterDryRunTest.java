@@ -86,6 +86,8 @@ class FilterDryRunTest {
         assertEquals(12L * 1_100_048_384L, p.get("memory_bytes").get("gradients").asLong()
                 + p.get("memory_bytes").get("optimizer_state").asLong());
         assertTrue(p.get("lora").isNull());
+        // the embedding (32000 x 2048, TinyLlama's largest tensor): two gradients and AdamW's root, float32
+        assertEquals(3L * 4 * 32000 * 2048, p.get("memory_bytes").get("step_scratch").asLong());
         assertNotEquals(dryRun(dir.resolve("b"), "--batch-size", "2").get("memory_bytes").get("activations").asLong(),
                 p.get("memory_bytes").get("activations").asLong(), "the batch size changes the activations");
     }

@@ -71,4 +71,31 @@ class MemoryEstimateTest {
         assertEquals(4 * e.parameters() + 16 * e.loraParameters(lora), e.loraFinetuneBytes(lora));
         assertTrue(MemoryEstimate.physicalMemoryBytes() > 1L << 30, "this machine has more than 1 GiB");
     }
+
+    @Test
+    void aTrainingStepsScratchIsTheEmbeddingsTwoGradientsAndTheLargestRootUnderFullFinetuning() {
+        ModelConfig gpt2 = ModelConfig.gpt2(50257, 768, 12, 12, 1024, 50256, 50256);
+        MemoryEstimate e = MemoryEstimate.of(gpt2);
+        long embedding = 4L * 50257 * 768; // 147.2 MiB, the largest tensor (c_fc is 768 x 3072)
+        assertEquals(2 * embedding + embedding, e.scratchBytes(null));
+        // LoRA on c_attn (768 -> 2304): no base gradient; the largest adapter factor is B, 2304 x 8
+        LoraConfig lora = new LoraConfig(8, 16f, 0f, List.of("c_attn"));
+        assertEquals(4L * 8 * 2304, e.scratchBytes(lora));
+        MemoryEstimate.RunPlan full = e.trainingRun(null, 4, 64);
+        assertEquals(e.scratchBytes(null), full.scratchBytes());
+        long weights = 4L * 124_439_808;
+        assertEquals(weights, full.heapBytes(), "a full model is exported to the Java heap to be saved");
+        assertEquals(2 * weights + weights + 2 * weights + full.activationBytes() + full.scratchBytes() + weights
+                + MemoryEstimate.RUNTIME_BYTES, full.trainingBytes());
+        assertEquals(full.trainingBytes(), full.parts().get("total"), "full finetuning peaks while training");
+        assertEquals(full.scratchBytes(), full.parts().get("step_scratch"));
+        MemoryEstimate.RunPlan adapters = e.trainingRun(lora, 4, 64);
+        assertEquals(0, adapters.heapBytes(), "LoRA writes only the adapters");
+        assertEquals(2 * weights + MemoryEstimate.RUNTIME_BYTES, adapters.loadingBytes());
+        assertEquals(Math.max(adapters.loadingBytes(), adapters.trainingBytes()), adapters.totalBytes());
+        assertEquals(adapters.loadingBytes(), adapters.totalBytes(), "at batch 4 x 64 LoRA peaks while loading");
+        // a LLaMA whose feed-forward matrix is larger than its embedding
+        ModelConfig wide = ModelConfig.llama(50, 24, 4000, 3, 6, 2, 17, false, 1, 2);
+        assertEquals(2L * 4 * 50 * 24 + 4L * 4000 * 24, MemoryEstimate.of(wide).scratchBytes(null));
+    }
 }
